@@ -1,0 +1,102 @@
+"""MentorMatch: mentors and peers for medical students and junior doctors."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from flask import Flask, g
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, headers and commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from mentormatch.config import load_config
+
+    load_config(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_globals(app)
+    _register_mail_after_request(app)
+
+    from mentormatch.errors import register_error_handlers
+    from mentormatch.security import init_security_headers
+
+    register_error_handlers(app)
+    init_security_headers(app)
+    _register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from mentormatch import models  # noqa: F401  (every table, for Alembic and create_all)
+    from mentormatch.accounts.sessions import init_login
+    from mentormatch.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from mentormatch import pages
+    from mentormatch.accounts import routes as auth
+    from mentormatch.accounts import settings
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(settings.bp)
+
+
+def _register_template_globals(app: Flask) -> None:
+    from mentormatch import htmx
+    from mentormatch.web import absolute_url, field_attributes
+
+    app.jinja_env.globals.update(
+        absolute_url=absolute_url,
+        field_attributes=field_attributes,
+        htmx_url=htmx.HTMX_URL,
+        htmx_integrity=htmx.HTMX_INTEGRITY,
+        htmx_config=json.dumps(htmx.HTMX_CONFIG, separators=(",", ":")),
+    )
+
+
+def _register_mail_after_request(app: Flask) -> None:
+    """In development, deliver queued email as soon as the response is sent."""
+    if not app.config["MAIL_DELIVER_AFTER_REQUEST"]:
+        return
+    from mentormatch.mail.delivery import deliver_pending
+
+    @app.after_request
+    def deliver_after_response(response):
+        if g.pop("mail_queued", False):
+
+            def deliver() -> None:
+                # A fresh context: only what the request committed is delivered.
+                with app.app_context():
+                    deliver_pending()
+
+            response.call_on_close(deliver)
+        return response
+
+
+def _register_commands(app: Flask) -> None:
+    from mentormatch.accounts.cli import users_cli
+    from mentormatch.mail.cli import mail_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(mail_cli)

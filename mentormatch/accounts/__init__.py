@@ -1,0 +1,1 @@
+"""Accounts: signup, email verification, login, password reset, settings and privacy."""

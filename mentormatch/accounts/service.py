@@ -1,0 +1,166 @@
+"""What happens to accounts: each function stages its changes and emails; the caller commits."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+
+from mentormatch.accounts.models import AccountToken, User
+from mentormatch.accounts.passwords import hash_password, needs_rehash, verify_password
+from mentormatch.accounts.sessions import end_other_sessions
+from mentormatch.accounts.tokens import Purpose, issue_token
+from mentormatch.database import utcnow
+from mentormatch.extensions import db
+from mentormatch.mail import send_email
+from mentormatch.mail.models import OutboxMessage
+from mentormatch.web import absolute_url
+
+
+def find_user(email: str) -> User | None:
+    """The live account with this email address (already normalised), if any."""
+    return db.session.scalar(select(User).where(User.email == email, User.deleted_at.is_(None)))
+
+
+def register(*, name: str, email: str, password: str, career_stage: str, digest_opt_in: bool) -> None:
+    """Create an unverified account and email its verification link.
+
+    If the address already has an account, its owner is emailed instead and nothing else
+    changes: the person signing up sees the same page either way.
+    """
+    password_hash = hash_password(password)  # hashed on both paths, so both take as long
+    existing = find_user(email)
+    if existing is not None:
+        send_email(
+            existing.email,
+            "signup_existing",
+            "Someone tried to sign up to MentorMatch with your email address",
+            user=existing,
+        )
+        return
+    now = utcnow()
+    user = User(
+        name=name,
+        email=email,
+        password_hash=password_hash,
+        career_stage=career_stage,
+        terms_accepted_at=now,
+        digest_opt_in=digest_opt_in,
+        digest_consent_at=now if digest_opt_in else None,
+    )
+    db.session.add(user)
+    send_verification(user)
+
+
+def send_verification(user: User) -> None:
+    """Email a fresh 48-hour verification link."""
+    token = issue_token(user, Purpose.VERIFY_EMAIL)
+    send_email(
+        user.email,
+        "verify_email",
+        "Confirm your email address for MentorMatch",
+        user=user,
+        link=_link("auth.verify_email", token),
+    )
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account these credentials open, or None; unknown emails cost the same time."""
+    user = find_user(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Email a one-hour reset link if the address has an account; otherwise do nothing."""
+    user = find_user(email)
+    if user is None:
+        return
+    token = issue_token(user, Purpose.RESET_PASSWORD)
+    send_email(
+        user.email,
+        "reset_password",
+        "Reset your MentorMatch password",
+        user=user,
+        link=_link("auth.reset_password", token),
+    )
+
+
+def set_password(user: User, password: str, *, notify: bool = True) -> None:
+    """Set a new password, end every session, and tell the owner (unless it is their first)."""
+    user.password_hash = hash_password(password)
+    end_other_sessions(user)
+    if notify:
+        send_email(user.email, "password_changed", "Your MentorMatch password was changed", user=user)
+
+
+def mark_verified(user: User) -> None:
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+
+
+def request_email_change(user: User, new_email: str) -> None:
+    """Email a confirmation link to the new address; the old one is told, nothing changes yet."""
+    if find_user(new_email) is not None:
+        send_email(
+            new_email,
+            "email_in_use",
+            "Someone tried to move a MentorMatch account to your email address",
+        )
+        return
+    token = issue_token(user, Purpose.CHANGE_EMAIL, new_email=new_email)
+    send_email(
+        new_email,
+        "confirm_new_email",
+        "Confirm your new email address for MentorMatch",
+        user=user,
+        link=_link("settings.confirm_email", token),
+    )
+    send_email(
+        user.email,
+        "email_change_requested",
+        "A change of email address was requested for your MentorMatch account",
+        user=user,
+        new_email=new_email,
+    )
+
+
+def change_email(user: User, new_email: str) -> bool:
+    """Move the account to a confirmed new address; False if someone took it meanwhile."""
+    if find_user(new_email) is not None:
+        return False
+    old_email = user.email
+    user.email = new_email
+    user.email_verified_at = utcnow()
+    send_email(
+        old_email,
+        "email_changed",
+        "Your MentorMatch email address was changed",
+        user=user,
+        new_email=new_email,
+    )
+    return True
+
+
+def delete_account(user: User) -> None:
+    """Remove everything personal; the row stays only so others' history shows 'Former member'."""
+    old_email = user.email
+    db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id))
+    db.session.execute(
+        delete(OutboxMessage).where(func.lower(OutboxMessage.to_addr) == (old_email or "").lower())
+    )
+    user.email = None
+    user.name = None
+    user.career_stage = None
+    user.password_hash = None
+    user.is_admin = False
+    user.digest_opt_in = False
+    user.digest_consent_at = None
+    user.deleted_at = utcnow()
+    end_other_sessions(user)
+
+
+def _link(endpoint: str, token: str) -> str:
+    return absolute_url(endpoint, token=token)

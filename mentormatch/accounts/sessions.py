@@ -1,0 +1,48 @@
+"""Flask-Login wiring: the session identity carries a version, so a password change ends sessions."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, flash, redirect, request, url_for
+from flask_login import current_user
+
+from mentormatch.accounts.models import User
+from mentormatch.extensions import db, login_manager
+from mentormatch.web import is_htmx
+
+
+def init_login(app: Flask) -> None:
+    """Bind Flask-Login to the app."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(identity: str) -> User | None:
+    """The user for a session identity 'id:version', if that session is still valid."""
+    user_id, _, version = identity.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.deleted_at is not None or user.session_version != int(version):
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized() -> Response:
+    """Send people to log in, and back here afterwards; htmx gets a redirect it can follow."""
+    login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if is_htmx():
+        return Response(status=401, headers={"HX-Redirect": login_url})
+    flash("Please log in to see that page.", "info")
+    return redirect(login_url)
+
+
+def end_other_sessions(user: User) -> None:
+    """Invalidate every session and remember-me cookie of this user (the caller commits)."""
+    user.session_version += 1
+
+
+def is_signed_in() -> bool:
+    return bool(current_user and current_user.is_authenticated)

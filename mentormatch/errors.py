@@ -1,0 +1,71 @@
+"""Error pages in the site's layout; htmx requests get the same message as a fragment."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from mentormatch.extensions import db
+from mentormatch.web import is_htmx
+
+MESSAGES: dict[int, tuple[str, str]] = {
+    400: (
+        "That request didn't work",
+        "Something in the request was missing or malformed. Go back, check what you entered and try again.",
+    ),
+    403: ("You can't do that", "Your account doesn't have access to this page or action."),
+    404: (
+        "Page not found",
+        "The page may have moved, or the link may be mistyped. "
+        "Check the address, or start again from the home page.",
+    ),
+    405: (
+        "That action isn't available here",
+        "This page can't be used that way. Go back and use the buttons on the page.",
+    ),
+    413: (
+        "That was too large",
+        "What you sent is bigger than we accept. Shorten the text or choose a smaller file, then try again.",
+    ),
+    429: (
+        "Too many attempts",
+        "You've tried this too many times in a short while. Wait a minute, then try again.",
+    ),
+    500: (
+        "Something went wrong on our side",
+        "We couldn't finish that, and nothing was saved. Please try again in a moment.",
+    ),
+}
+
+
+def render_error(code: int, title: str, message: str) -> ResponseReturnValue:
+    """The error as a full page, or as a fragment for htmx."""
+    template = "errors/_error.html" if is_htmx() else "errors/error.html"
+    body = render_template(template, code=code, title=title, message=message)
+    return body, code, {"Vary": "HX-Request"}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Friendly pages for every HTTP error, CSRF failures and unexpected exceptions."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
+        return render_error(
+            400,
+            "This form has expired",
+            "For your security, forms expire when you log in or out. Reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> ResponseReturnValue:
+        code = error.code or 500
+        title, message = MESSAGES.get(code, (error.name, error.description or ""))
+        return render_error(code, title, message)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError) -> ResponseReturnValue:
+        # Whatever the failed request had written is abandoned, never half-committed.
+        db.session.rollback()
+        return render_error(500, *MESSAGES[500])

@@ -1,0 +1,274 @@
+"""Delivering the outbox: claim a batch, hand it to the backend, record what the server accepted."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Protocol
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from mentormatch.database import utcnow
+from mentormatch.extensions import db
+from mentormatch.mail.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# How long a worker may hold a claimed batch before another worker may take it over.
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+class TemporaryFailure(Exception):
+    """The server could not take the message now; try again later."""
+
+
+class ServerUnavailable(TemporaryFailure):
+    """No connection to the server: the rest of the batch waits for the next run."""
+
+
+class PermanentFailure(Exception):
+    """The server refused the message for good (5xx)."""
+
+
+class Backend(Protocol):
+    def open(self) -> None: ...
+    def send(self, message: EmailMessage) -> None: ...
+    def close(self) -> None: ...
+
+
+class FileBackend:
+    """Writes each message as one .eml file, for development; logs its links to the console."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = Path(directory)
+
+    def open(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def send(self, message: EmailMessage) -> None:
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+        name = f"{stamp}-{message['X-MentorMatch-Kind']}-{uuid.uuid4().hex[:8]}.eml"
+        (self.directory / name).write_bytes(message.as_bytes())
+        text = message.get_body(("plain",)).get_content()
+        links = " ".join(re.findall(r"https?://\S+", text))
+        current_app.logger.info(
+            "Email to %s, %r, written to %s. Links: %s",
+            message["To"],
+            message["Subject"],
+            self.directory / name,
+            links or "none",
+        )
+
+    def close(self) -> None:
+        pass
+
+
+class SMTPBackend:
+    """One SMTP connection for a batch: plain, STARTTLS or SSL, with login when configured."""
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.connection: smtplib.SMTP | None = None
+
+    def open(self) -> None:
+        c = self.config
+        try:
+            if c["MAIL_USE_SSL"]:
+                conn = smtplib.SMTP_SSL(c["MAIL_SERVER"], c["MAIL_PORT"], timeout=c["MAIL_TIMEOUT"])
+            else:
+                conn = smtplib.SMTP(c["MAIL_SERVER"], c["MAIL_PORT"], timeout=c["MAIL_TIMEOUT"])
+                if c["MAIL_USE_TLS"]:
+                    conn.starttls()
+            if c["MAIL_USERNAME"]:
+                conn.login(c["MAIL_USERNAME"], c["MAIL_PASSWORD"] or "")
+        except smtplib.SMTPResponseException as error:
+            raise _classify(error) from error
+        except (OSError, smtplib.SMTPException) as error:
+            raise ServerUnavailable(f"cannot reach the mail server: {error}") from error
+        self.connection = conn
+
+    def send(self, message: EmailMessage) -> None:
+        if self.connection is None:
+            self.open()
+        try:
+            self.connection.send_message(message)
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _ in error.recipients.values()]
+            failure = PermanentFailure if all(code >= 500 for code in codes) else TemporaryFailure
+            raise failure(f"recipient refused: {error.recipients}") from error
+        except smtplib.SMTPResponseException as error:
+            if error.smtp_code == 421:  # the server is closing this connection
+                self._drop()
+            raise _classify(error) from error
+        except (OSError, smtplib.SMTPException) as error:
+            self._drop()
+            raise TemporaryFailure(f"connection lost: {error}") from error
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.connection.quit()
+            self.connection = None
+
+    def _drop(self) -> None:
+        try:
+            if self.connection is not None:
+                self.connection.close()
+        finally:
+            self.connection = None
+
+
+def _classify(error: smtplib.SMTPResponseException) -> Exception:
+    text = f"{error.smtp_code} {error.smtp_error!r}"
+    return PermanentFailure(text) if error.smtp_code >= 500 else TemporaryFailure(text)
+
+
+def make_backend() -> Backend:
+    """The backend MAIL_BACKEND names: 'file' or 'smtp'."""
+    config = current_app.config
+    if config["MAIL_BACKEND"] == "smtp":
+        return SMTPBackend(config)
+    if config["MAIL_BACKEND"] == "file":
+        return FileBackend(config["MAIL_FILE_DIR"])
+    raise ValueError(f"MAIL_BACKEND must be 'file' or 'smtp', not {config['MAIL_BACKEND']!r}")
+
+
+def build_message(row: OutboxMessage) -> EmailMessage:
+    """The MIME message for an outbox row: plain text with an HTML alternative."""
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = row.to_addr
+    message["Subject"] = row.subject
+    message["Date"] = format_datetime(row.created_at)
+    # Kept from the first attempt, so a retried message is recognisably the same one.
+    message["Message-ID"] = row.message_id
+    message["X-MentorMatch-Kind"] = row.kind
+    message.set_content(row.text_body)
+    message.add_alternative(row.html_body, subtype="html")
+    return message
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, will retry {self.retrying}, failed {self.failed}"
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, … minutes after each failed attempt, at most an hour."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+def claim_batch(limit: int, now: datetime) -> tuple[str, list[OutboxMessage]]:
+    """Take up to `limit` due messages for this worker; no other worker gets the same ones."""
+    token = uuid.uuid4().hex
+    claimable = (
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.failed_at.is_(None),
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    )
+    due = (
+        select(OutboxMessage.id)
+        .where(*claimable)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    # The conditions are repeated outside the subquery: PostgreSQL re-checks them on a row
+    # another worker claimed meanwhile, so a row is only ever claimed once.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due), *claimable)
+        .values(claim_token=token, claimed_until=now + CLAIM_LEASE),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+    ).all()
+    return token, list(rows)
+
+
+def deliver_pending(limit: int = 100, now: datetime | None = None) -> DeliveryReport:
+    """Deliver one batch of due messages; each is marked sent only once the server accepted it."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    token, rows = claim_batch(limit, now)
+    if not rows:
+        return report
+    backend = make_backend()
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    try:
+        for position, row in enumerate(rows):
+            try:
+                backend.send(build_message(row))
+            except ServerUnavailable as error:
+                for waiting in rows[position:]:
+                    _record_failure(waiting, token, str(error), now, False, max_attempts, report)
+                db.session.commit()
+                break
+            except (TemporaryFailure, PermanentFailure) as error:
+                permanent = isinstance(error, PermanentFailure)
+                _record_failure(row, token, str(error), now, permanent, max_attempts, report)
+            else:
+                _finish(row, token, sent_at=utcnow())
+                report.sent += 1
+            db.session.commit()
+    finally:
+        backend.close()
+        # Anything still claimed (an unexpected error) is released for the next run.
+        db.session.rollback()
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.claim_token == token)
+            .values(claim_token=None, claimed_until=None)
+        )
+        db.session.commit()
+    return report
+
+
+def _finish(row: OutboxMessage, token: str, **values: object) -> None:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == token)
+        .values(claim_token=None, claimed_until=None, **values)
+    )
+
+
+def _record_failure(
+    row: OutboxMessage,
+    token: str,
+    error: str,
+    now: datetime,
+    permanent: bool,
+    max_attempts: int,
+    report: DeliveryReport,
+) -> None:
+    attempts = row.attempts + 1
+    log.warning("Email %s to %s not delivered (attempt %d): %s", row.id, row.to_addr, attempts, error)
+    if permanent or attempts >= max_attempts:
+        _finish(row, token, attempts=attempts, last_error=error[:500], failed_at=now)
+        report.failed += 1
+    else:
+        _finish(
+            row,
+            token,
+            attempts=attempts,
+            last_error=error[:500],
+            next_attempt_at=now + backoff(attempts),
+        )
+        report.retrying += 1

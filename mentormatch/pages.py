@@ -1,0 +1,65 @@
+"""The front door: landing page, dashboard, privacy notice, terms and the health check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from mentormatch.accounts.models import User
+from mentormatch.extensions import db
+
+bp = Blueprint("pages", __name__)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    title: str
+    detail: str
+    done: bool
+
+
+def next_steps(user: User) -> list[NextStep]:
+    """What a signed-in person should do next, in order."""
+    return [
+        NextStep(
+            "Confirm your email address",
+            f"Open the link we sent to {user.email}. Until then other members can't see you.",
+            user.is_verified,
+        ),
+    ]
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Visitors get the landing page; signed-in people their dashboard."""
+    if current_user.is_authenticated:
+        return render_template("pages/dashboard.html", steps=next_steps(current_user))
+    return render_template("pages/landing.html")
+
+
+@bp.get("/privacy")
+def privacy() -> ResponseReturnValue:
+    """What we store about you and why."""
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/terms")
+def terms() -> ResponseReturnValue:
+    """The terms of use."""
+    return render_template("pages/terms.html")
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """For monitoring: 200 when the app and its database answer, 503 when the database doesn't."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,124 @@
+"""Fixtures shared by every test: an app on a fresh database, clients, and a few helpers.
+
+Each test that uses `app` runs on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is
+set (CI always sets it). Tables are created once per PostgreSQL run and emptied after each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from mentormatch import create_app
+from mentormatch.extensions import db
+from tests.helpers import log_in, make_user
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if IN_CI and not POSTGRES_URL:
+        raise pytest.UsageError("CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI.")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url_kind" in metafunc.fixturenames:
+        kinds = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+        metafunc.parametrize("database_url_kind", kinds, scope="session")
+
+
+@pytest.fixture(scope="session")
+def postgres_ready() -> Iterator[str]:
+    """TEST_DATABASE_URL with every table freshly created, once per session."""
+    engine = create_engine(POSTGRES_URL)
+    from mentormatch.database import Base
+
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield POSTGRES_URL
+
+
+@pytest.fixture
+def database_url(database_url_kind: str, request: pytest.FixtureRequest, tmp_path) -> str:
+    if database_url_kind == "postgresql":
+        return request.getfixturevalue("postgres_ready")
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+def make_test_config(database_url: str, tmp_path, **overrides: object) -> dict:
+    """Settings for a test app: fast password hashing, mail to files in tmp_path."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-0123456789abcdef",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_FILE_DIR": str(tmp_path / "mail"),
+        "BASE_URL": "http://localhost",
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        **overrides,
+    }
+
+
+def empty_all_tables(app: Flask) -> None:
+    """Remove every row (PostgreSQL keeps its tables between tests)."""
+    with app.app_context():
+        db.session.remove()
+        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Per-test overrides for the app's settings; override this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, database_url_kind: str, tmp_path, app_config: dict) -> Iterator[Flask]:
+    app = create_app(make_test_config(database_url, tmp_path, **app_config))
+    with app.app_context():
+        db.create_all()
+    yield app
+    if database_url_kind == "postgresql":
+        empty_all_tables(app)
+    else:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(app: Flask, client: FlaskClient):
+    """log_in_as(role) signs the test client in as a fresh account of that role."""
+
+    def log_in_as(role: str) -> int | None:
+        if role == "anonymous":
+            return None
+        email = f"{role}@example.ac.uk"
+        user_id = make_user(app, email, verified=role != "unverified", admin=role == "admin")
+        response = log_in(client, email)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return user_id
+
+    return log_in_as

@@ -1,0 +1,83 @@
+"""Helpers for tests: forms with CSRF tokens, accounts, logins and the outbox."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from mentormatch.accounts.models import User
+from mentormatch.accounts.passwords import hash_password
+from mentormatch.database import utcnow
+from mentormatch.extensions import db
+from mentormatch.mail.models import OutboxMessage
+
+PASSWORD = "correct horse battery staple"
+ROLES = ("anonymous", "unverified", "member", "admin")
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token in a rendered page."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def submit(client: FlaskClient, url: str, data: dict, *, page: str | None = None, **kwargs):
+    """POST a form the way a browser would: first load `page` (default: url) for its CSRF token."""
+    html = client.get(page or url).get_data(as_text=True)
+    return client.post(url, data={**data, "csrf_token": csrf_from(html)}, **kwargs)
+
+
+def make_user(
+    app: Flask,
+    email: str = "amira@example.ac.uk",
+    *,
+    name: str = "Amira Khan",
+    password: str = PASSWORD,
+    verified: bool = True,
+    admin: bool = False,
+    career_stage: str = "medical_student",
+) -> int:
+    """Create an account directly in the database and return its id."""
+    with app.app_context():
+        user = User(
+            email=email,
+            name=name,
+            password_hash=hash_password(password),
+            career_stage=career_stage,
+            is_admin=admin,
+            email_verified_at=utcnow() if verified else None,
+            terms_accepted_at=utcnow(),
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+def log_in(client: FlaskClient, email: str, password: str = PASSWORD, **extra: object):
+    return submit(client, "/auth/login", {"email": email, "password": password, **extra})
+
+
+def outbox(app: Flask, to: str | None = None) -> list[OutboxMessage]:
+    """The queued emails, oldest first (detached copies, safe to read after the context ends)."""
+    with app.app_context():
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if to:
+            query = query.where(OutboxMessage.to_addr == to)
+        messages = list(db.session.scalars(query))
+        db.session.expunge_all()
+        return messages
+
+
+def link_in(message: OutboxMessage, path_part: str) -> str:
+    """The first link in an email's text containing path_part, as a path for the test client."""
+    for url in re.findall(r"https?://\S+", message.text_body):
+        if path_part in url:
+            return url.removeprefix("http://localhost")
+    raise AssertionError(f"no link containing {path_part!r} in: {message.text_body}")
