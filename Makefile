@@ -43,8 +43,8 @@ lint: $(VENV)/.test-installed
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --extra prod -o requirements/app.lock pyproject.toml
-	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --extra prod --extra test -o requirements/test.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras --generate-hashes --extra prod -o requirements/app.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras --generate-hashes --extra prod --extra test -o requirements/test.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

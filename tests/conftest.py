@@ -18,6 +18,8 @@ from mentormatch import create_app
 from mentormatch.extensions import db
 from tests.helpers import log_in, make_user
 
+pytest_plugins = ["tests.smtp_server"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
