@@ -61,8 +61,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
 
     https = str(app.config["BASE_URL"]).startswith("https://")
-    app.config.setdefault("SESSION_COOKIE_SECURE", https)
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", https)
+    # Cookies follow the public address: Secure whenever the site is served over https.
+    app.config["SESSION_COOKIE_SECURE"] = https
+    app.config["REMEMBER_COOKIE_SECURE"] = https
     app.config["PREFERRED_URL_SCHEME"] = "https" if https else "http"
     if app.config["MAIL_DELIVER_AFTER_REQUEST"] is None:
         app.config["MAIL_DELIVER_AFTER_REQUEST"] = app.debug

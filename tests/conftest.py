@@ -7,7 +7,7 @@ set (CI always sets it). Tables are created once per PostgreSQL run and emptied 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -88,16 +88,29 @@ def app_config() -> dict:
 
 
 @pytest.fixture
-def app(database_url: str, database_url_kind: str, tmp_path, app_config: dict) -> Iterator[Flask]:
-    app = create_app(make_test_config(database_url, tmp_path, **app_config))
-    with app.app_context():
-        db.create_all()
-    yield app
-    if database_url_kind == "postgresql":
-        empty_all_tables(app)
-    else:
+def make_app(database_url: str, database_url_kind: str, tmp_path) -> Iterator[Callable[..., Flask]]:
+    """make_app(**settings) builds an app on this test's database, with its tables created."""
+    apps: list[Flask] = []
+
+    def factory(**overrides: object) -> Flask:
+        app = create_app(make_test_config(database_url, tmp_path, **overrides))
         with app.app_context():
-            db.engine.dispose()
+            db.create_all()
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        if database_url_kind == "postgresql":
+            empty_all_tables(app)
+        else:
+            with app.app_context():
+                db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask], app_config: dict) -> Flask:
+    return make_app(**app_config)
 
 
 @pytest.fixture

@@ -124,8 +124,8 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     """Log out (a POST, so no other site can log you out with a link)."""
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember-me cookie
     flash("You've logged out.", "success")
     return redirect(url_for("pages.index"), 303)
 

@@ -160,8 +160,8 @@ def delete() -> ResponseReturnValue:
         if verify_password(current_user.password_hash, form.password.data):
             service.delete_account(current_user._get_current_object())
             db.session.commit()
-            logout_user()
             session.clear()
+            logout_user()  # after clear(): it leaves the flag that deletes the remember-me cookie
             flash("Your account has been deleted. Thank you for being part of MentorMatch.", "success")
             if is_htmx():
                 return Response(status=204, headers={"HX-Redirect": url_for("pages.index")})

@@ -1,0 +1,302 @@
+"""Signup, verification, login, logout and password reset, through the HTTP interface."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from mentormatch.accounts.models import AccountToken, User
+from mentormatch.extensions import db
+from tests.helpers import PASSWORD, csrf_from, link_in, log_in, make_user, outbox, submit
+
+SIGNUP = {
+    "name": "Siobhán Ó Briain",
+    "email": "Siobhan.OBriain@Example.ac.uk ",
+    "password": PASSWORD,
+    "career_stage": "foundation_doctor",
+    "accept_terms": "y",
+}
+
+
+def get_user(app, email: str) -> User | None:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        db.session.expunge_all()
+        return user
+
+
+def test_signup_creates_an_unverified_account_and_sends_a_verification_link(app, client):
+    response = submit(client, "/auth/signup", {**SIGNUP, "digest_opt_in": "y"})
+
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/auth/check-email"
+    user = get_user(app, "siobhan.obriain@example.ac.uk")
+    assert user.name == "Siobhán Ó Briain"
+    assert user.career_stage == "foundation_doctor"
+    assert user.email_verified_at is None and user.terms_accepted_at is not None
+    assert user.digest_opt_in and user.digest_consent_at is not None
+    assert user.password_hash.startswith("$argon2id$")
+    [message] = outbox(app)
+    assert message.kind == "verify_email" and message.to_addr == "siobhan.obriain@example.ac.uk"
+    assert "/auth/verify/" in message.text_body and "/auth/verify/" in message.html_body
+    page = client.get("/auth/check-email").get_data(as_text=True)
+    assert "siobhan.obriain@example.ac.uk" in page
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"name": "   "}, "name", "Enter your name."),
+        ({"name": "x" * 121}, "name", "at most 120 characters"),
+        ({"email": "not-an-email"}, "email", "Enter an email address like"),
+        ({"email": "a" * 250 + "@x.org"}, "email", "longer than 254"),
+        ({"password": "short"}, "password", "at least 10 characters"),
+        ({"password": "x" * 257}, "password", "at most 256 characters"),
+        ({"password": "password1234"}, "password", "too common"),
+        ({"password": "siobhan.obriain"}, "password", "name or email"),
+        ({"career_stage": ""}, "career_stage", "Choose your career stage."),
+        ({"career_stage": "surgeon_general"}, "career_stage", "Not a valid choice"),
+        ({"accept_terms": ""}, "accept_terms", "agree to the terms"),
+    ],
+)
+def test_signup_with_bad_input_rerenders_the_form_and_saves_nothing(app, client, change, field, message):
+    data = {key: value for key, value in {**SIGNUP, **change}.items() if value != ""}
+
+    response = submit(client, "/auth/signup", data)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert f'id="{field}-error"' in page
+    assert "There is a problem" in page
+    assert PASSWORD not in page  # passwords are never echoed back
+    if field != "name":
+        assert "Siobhán Ó Briain" in page  # what was typed is kept
+    assert outbox(app) == []
+    with app.app_context():
+        assert db.session.scalars(select(User)).all() == []
+
+
+def test_a_128_character_password_is_accepted(app, client):
+    long_password = "a long passphrase " * 7 + "ab"
+    assert len(long_password) == 128
+    assert submit(client, "/auth/signup", {**SIGNUP, "password": long_password}).status_code == 303
+
+
+def test_signup_with_a_registered_email_answers_the_same_and_emails_the_owner(app, client):
+    make_user(app, "amira@example.ac.uk")
+    new = submit(client, "/auth/signup", {**SIGNUP, "email": "fresh@example.ac.uk"})
+    again = submit(client, "/auth/signup", {**SIGNUP, "email": "Amira@Example.ac.uk"})
+
+    assert again.status_code == new.status_code == 303
+    assert again.headers["Location"] == new.headers["Location"]
+    kinds = {message.to_addr: message.kind for message in outbox(app)}
+    assert kinds == {"fresh@example.ac.uk": "verify_email", "amira@example.ac.uk": "signup_existing"}
+    assert get_user(app, "amira@example.ac.uk").name == "Amira Khan"  # nothing changed
+
+
+def test_verification_link_verifies_once(app, client):
+    submit(client, "/auth/signup", SIGNUP)
+    link = link_in(outbox(app)[0], "/auth/verify/")
+
+    first = client.get(link)
+    second = client.get(link)
+
+    assert first.status_code == 303
+    assert first.headers["Location"].startswith("/auth/login")
+    assert get_user(app, "siobhan.obriain@example.ac.uk").email_verified_at is not None
+    assert second.status_code == 400
+    assert "already been used" in second.get_data(as_text=True)
+
+
+def test_verification_while_logged_in_goes_to_the_dashboard(app, client):
+    submit(client, "/auth/signup", SIGNUP)
+    assert log_in(client, "siobhan.obriain@example.ac.uk").status_code == 303
+    assert "Confirm your email address" in client.get("/").get_data(as_text=True)
+
+    response = client.get(link_in(outbox(app)[0], "/auth/verify/"))
+
+    assert response.headers["Location"] == "/"
+    assert "your email address is confirmed" in client.get("/").get_data(as_text=True)
+
+
+def test_resending_the_verification_email(app, client, login_as):
+    login_as("unverified")
+    response = submit(client, "/auth/verify/resend", {}, page="/")
+    assert response.status_code == 303
+    assert [m.kind for m in outbox(app)] == ["verify_email"]
+
+
+def test_login_logout_and_remember_me(app, client):
+    make_user(app, "amira@example.ac.uk")
+
+    response = log_in(client, "AMIRA@example.ac.uk", remember="y")
+
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert client.get_cookie("remember_token") is not None
+    assert "Hello, Amira Khan" in client.get("/").get_data(as_text=True)
+    assert client.get("/auth/logout").status_code == 405  # logging out is a POST
+    assert submit(client, "/auth/logout", {}, page="/").status_code == 303
+    assert client.get("/settings").status_code == 302
+
+
+def test_login_returns_to_the_page_asked_for_but_never_off_site(app, client):
+    make_user(app, "amira@example.ac.uk")
+    data = {"email": "amira@example.ac.uk", "password": PASSWORD}
+    response = submit(client, "/auth/login?next=/settings", data)
+    assert response.headers["Location"] == "/settings"
+
+    submit(client, "/auth/logout", {}, page="/")
+    response = submit(client, "/auth/login?next=//evil.example/x", data)
+    assert response.headers["Location"] == "/"
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(app, client):
+    make_user(app, "amira@example.ac.uk")
+
+    wrong = log_in(client, "amira@example.ac.uk", "not the right password")
+    unknown = log_in(client, "nobody@example.ac.uk", "not the right password")
+
+    assert wrong.status_code == unknown.status_code == 422
+    wrong_page, unknown_page = wrong.get_data(as_text=True), unknown.get_data(as_text=True)
+    assert "The email address or password is incorrect." in wrong_page
+    assert wrong_page.replace("amira@", "X@") == unknown_page.replace("nobody@", "X@").replace(
+        csrf_from(unknown_page), csrf_from(wrong_page)
+    )
+
+
+def test_login_rehashes_a_password_made_with_old_parameters(app, client):
+    user_id = make_user(app, "amira@example.ac.uk")
+    with app.app_context():
+        old_hash = db.session.get(User, user_id).password_hash
+    app.config["ARGON2_TIME_COST"] = 2
+
+    assert log_in(client, "amira@example.ac.uk").status_code == 303
+
+    with app.app_context():
+        new_hash = db.session.get(User, user_id).password_hash
+    assert new_hash != old_hash and ",t=2," in new_hash and ",t=1," in old_hash
+
+
+def test_password_reset_by_email(app, client):
+    make_user(app, "amira@example.ac.uk")
+    other_session = app.test_client()
+    assert log_in(other_session, "amira@example.ac.uk").status_code == 303
+
+    sent = submit(client, "/auth/reset", {"email": "amira@example.ac.uk"})
+    assert sent.status_code == 200 and "Check your email" in sent.get_data(as_text=True)
+    link = link_in(outbox(app, "amira@example.ac.uk")[0], "/auth/reset/")
+    assert "Choose a new password" in client.get(link).get_data(as_text=True)
+
+    response = submit(client, link, {"password": "a brand new passphrase"})
+
+    assert response.status_code == 303 and response.headers["Location"].startswith("/auth/login")
+    assert client.get("/settings").status_code == 302  # no automatic login
+    assert other_session.get("/settings").status_code == 302  # every session ended
+    assert log_in(client, "amira@example.ac.uk").status_code == 422
+    assert log_in(client, "amira@example.ac.uk", "a brand new passphrase").status_code == 303
+    assert [m.kind for m in outbox(app)] == ["reset_password", "password_changed"]
+    assert client.get(link).status_code == 400  # single use
+
+
+def test_reset_answers_the_same_for_unknown_addresses(app, client):
+    make_user(app, "amira@example.ac.uk")
+    known = submit(client, "/auth/reset", {"email": "amira@example.ac.uk"}).get_data(as_text=True)
+    unknown = submit(client, "/auth/reset", {"email": "nobody@example.ac.uk"}).get_data(as_text=True)
+
+    def normalise(page: str) -> str:
+        return page.replace("amira@", "X@").replace("nobody@", "X@").replace(csrf_from(page), "")
+
+    assert normalise(known) == normalise(unknown)
+    assert [m.to_addr for m in outbox(app)] == ["amira@example.ac.uk"]
+
+
+def test_reset_form_rejects_a_weak_password_and_keeps_the_link_usable(app, client):
+    make_user(app, "amira@example.ac.uk")
+    submit(client, "/auth/reset", {"email": "amira@example.ac.uk"})
+    link = link_in(outbox(app)[0], "/auth/reset/")
+
+    assert submit(client, link, {"password": "qwertyuiop"}).status_code == 422
+    assert submit(client, link, {"password": "a brand new passphrase"}).status_code == 303
+
+
+def _age_tokens(app, **delta) -> None:
+    from datetime import timedelta
+
+    with app.app_context():
+        for token in db.session.scalars(select(AccountToken)):
+            token.expires_at -= timedelta(**delta)
+        db.session.commit()
+
+
+def test_expired_links_are_refused(app, client):
+    make_user(app, "amira@example.ac.uk")
+    submit(client, "/auth/reset", {"email": "amira@example.ac.uk"})
+    link = link_in(outbox(app)[0], "/auth/reset/")
+    _age_tokens(app, hours=1, seconds=1)
+
+    response = client.get(link)
+
+    assert response.status_code == 400
+    assert "This link has expired" in response.get_data(as_text=True)
+
+
+def test_verification_links_live_48_hours_and_reset_links_one_hour(app, client):
+    make_user(app, "amira@example.ac.uk")
+    submit(client, "/auth/signup", SIGNUP)
+    submit(client, "/auth/reset", {"email": "amira@example.ac.uk"})
+    with app.app_context():
+        lifetimes = {
+            token.purpose: round((token.expires_at - token.created_at).total_seconds() / 3600)
+            for token in db.session.scalars(select(AccountToken))
+        }
+    assert lifetimes == {"verify_email": 48, "reset_password": 1}
+
+
+def test_tampered_and_wrong_purpose_links_are_refused(app, client):
+    submit(client, "/auth/signup", SIGNUP)
+    verify_link = link_in(outbox(app)[0], "/auth/verify/")
+    token = verify_link.rsplit("/", 1)[1]
+
+    tampered = client.get(verify_link[:-2] + ("AA" if not verify_link.endswith("AA") else "BB"))
+    wrong_purpose = client.get(f"/auth/reset/{token}")
+
+    for response in (tampered, wrong_purpose):
+        assert response.status_code == 400
+        assert "This link isn't valid" in response.get_data(as_text=True)
+    assert get_user(app, "siobhan.obriain@example.ac.uk").email_verified_at is None
+
+
+def test_a_post_without_a_csrf_token_is_refused(app, client):
+    response = client.post("/auth/signup", data={k: v for k, v in SIGNUP.items()})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(User)).all() == []
+
+
+def test_create_admin_promotes_an_existing_member(app, runner):
+    make_user(app, "amira@example.ac.uk")
+    result = runner.invoke(args=["users", "create-admin", "Amira@example.ac.uk"])
+    assert result.exit_code == 0, result.output
+    assert "is now an admin" in result.output
+    assert get_user(app, "amira@example.ac.uk").is_admin
+
+
+def test_create_admin_invites_a_new_person_to_set_a_password(app, runner, client):
+    result = runner.invoke(args=["users", "create-admin", "dean@example.nhs.uk", "--name", "Dr Ruth Adeyemi"])
+
+    assert result.exit_code == 0, result.output
+    user = get_user(app, "dean@example.nhs.uk")
+    assert user.is_admin and user.is_verified and user.password_hash is None
+    [invitation] = outbox(app)
+    link = link_in(invitation, "/auth/invitation/")
+    assert link in result.output.replace("http://localhost", "")
+    assert submit(client, link, {"password": "programme lead passphrase"}).status_code == 303
+    assert log_in(client, "dean@example.nhs.uk", "programme lead passphrase").status_code == 303
+
+
+def test_create_admin_refuses_a_non_address(runner):
+    result = runner.invoke(args=["users", "create-admin", "not-an-email"])
+    assert result.exit_code != 0
+    assert "is not an email address" in result.output
