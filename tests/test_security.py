@@ -191,12 +191,19 @@ def test_rate_limits_can_live_in_redis(redis_app):
     import redis
 
     client = redis_app.test_client()
-    run = uuid.uuid4().hex
-    emails = [f"{run}-{i}@example.com" for i in range(3)]
-    statuses = [submit(client, "/auth/reset", {"email": email}).status_code for email in emails]
-    assert statuses == [200, 200, 429]
+    # Counters outlive the test in Redis, so this run uses an address and emails of its own.
+    run = uuid.uuid4()
+    address = f"10.{run.bytes[0]}.{run.bytes[1]}.{run.bytes[2]}"
+    client.environ_base["REMOTE_ADDR"] = address
+    emails = [f"{run.hex}-{i}@example.com" for i in range(3)]
     connection = redis.Redis.from_url(REDIS_URL)
-    keys = connection.keys(f"*{run}*")  # the per-account counters name the address
-    assert keys, "no rate-limit counters were written to Redis"
-    connection.delete(*keys)
-    connection.close()
+    try:
+        statuses = [submit(client, "/auth/reset", {"email": email}).status_code for email in emails]
+        assert statuses == [200, 200, 429]
+        assert connection.keys(f"*/{address}/auth.request_reset/*"), "no per-address counter in Redis"
+        assert connection.keys(f"*{run.hex}-0@*"), "no per-account counter in Redis"
+    finally:
+        keys = connection.keys(f"*{run.hex}*") + connection.keys(f"*/{address}/*")
+        if keys:
+            connection.delete(*keys)
+        connection.close()
