@@ -130,7 +130,9 @@ def app_config(request):
 
 
 @pytest.mark.parametrize(
-    "app_config", [{"RATELIMIT_LOGIN": "3 per minute", "RATELIMIT_LOGIN_ACCOUNT": "100 per minute"}], indirect=True
+    "app_config",
+    [{"RATELIMIT_LOGIN": "3 per minute", "RATELIMIT_LOGIN_ACCOUNT": "100 per minute"}],
+    indirect=True,
 )
 def test_login_is_rate_limited_per_address(app, client):
     make_user(app, "amira@example.ac.uk")
@@ -144,7 +146,9 @@ def test_login_is_rate_limited_per_address(app, client):
 
 
 @pytest.mark.parametrize(
-    "app_config", [{"RATELIMIT_LOGIN": "100 per minute", "RATELIMIT_LOGIN_ACCOUNT": "2 per minute"}], indirect=True
+    "app_config",
+    [{"RATELIMIT_LOGIN": "100 per minute", "RATELIMIT_LOGIN_ACCOUNT": "2 per minute"}],
+    indirect=True,
 )
 def test_login_is_rate_limited_per_account_from_any_address(app):
     make_user(app, "amira@example.ac.uk")

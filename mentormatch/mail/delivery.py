@@ -55,6 +55,7 @@ class FileBackend:
         self.directory.mkdir(parents=True, exist_ok=True)
 
     def send(self, message: EmailMessage) -> None:
+        self.open()  # deliver_pending() never calls open(); mkdir(exist_ok=True) is cheap
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
         name = f"{stamp}-{message['X-MentorMatch-Kind']}-{uuid.uuid4().hex[:8]}.eml"
         (self.directory / name).write_bytes(message.as_bytes())
@@ -81,6 +82,7 @@ class SMTPBackend:
 
     def open(self) -> None:
         c = self.config
+        conn: smtplib.SMTP | None = None
         try:
             if c["MAIL_USE_SSL"]:
                 conn = smtplib.SMTP_SSL(c["MAIL_SERVER"], c["MAIL_PORT"], timeout=c["MAIL_TIMEOUT"])
@@ -90,9 +92,13 @@ class SMTPBackend:
                     conn.starttls()
             if c["MAIL_USERNAME"]:
                 conn.login(c["MAIL_USERNAME"], c["MAIL_PASSWORD"] or "")
-        except smtplib.SMTPResponseException as error:
-            raise _classify(error) from error
         except (OSError, smtplib.SMTPException) as error:
+            if conn is not None:
+                conn.close()  # a failed STARTTLS or login must not leak the socket
+            if isinstance(error, smtplib.SMTPResponseException):
+                # Not this message's fault (a wrong password, a refused greeting): the batch waits.
+                detail = f"{error.smtp_code} {error.smtp_error!r}"
+                raise ServerUnavailable(f"the mail server refused the connection: {detail}") from error
             raise ServerUnavailable(f"cannot reach the mail server: {error}") from error
         self.connection = conn
 
@@ -103,6 +109,8 @@ class SMTPBackend:
             self.connection.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
+            if 421 in codes:  # smtplib has already closed the connection
+                self._drop()
             failure = PermanentFailure if all(code >= 500 for code in codes) else TemporaryFailure
             raise failure(f"recipient refused: {error.recipients}") from error
         except smtplib.SMTPResponseException as error:
