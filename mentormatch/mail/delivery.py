@@ -195,12 +195,15 @@ def claim_batch(limit: int, now: datetime) -> tuple[str, list[OutboxMessage]]:
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        # A CTE is evaluated once. As a plain IN (subquery), PostgreSQL may rescan the subquery
+        # for each row it updates, skip the rows this UPDATE already changed, and claim more than `limit`.
+        .cte("due")
     )
     # The conditions are repeated outside the subquery: PostgreSQL re-checks them on a row
     # another worker claimed meanwhile, so a row is only ever claimed once.
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due), *claimable)
+        .where(OutboxMessage.id.in_(select(due.c.id)), *claimable)
         .values(claim_token=token, claimed_until=now + CLAIM_LEASE),
         execution_options={"synchronize_session": False},
     )
