@@ -11,7 +11,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
+from aiosmtpd.smtp import Envelope
 
 
 @dataclass
@@ -66,19 +66,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-        b"mentormatch",
-        b"mail-password",
-    )
-    return AuthResult(success=ok)
-
-
-def start_smtp_server(*, require_auth: bool = False) -> SMTPServer:
+def start_smtp_server() -> SMTPServer:
     handler = RecordingHandler()
     port = free_port()
-    options = {"authenticator": _authenticate, "auth_require_tls": False} if require_auth else {}
-    controller = Controller(handler, hostname="127.0.0.1", port=port, auth_required=require_auth, **options)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     return SMTPServer(handler, controller, port)
 

@@ -137,6 +137,9 @@ class SMTPBackend:
 
 def _classify(error: smtplib.SMTPResponseException) -> Exception:
     text = f"{error.smtp_code} {error.smtp_error!r}"
+    if error.smtp_code in (530, 535):
+        # Authentication required or refused: our configuration, not this message, so the batch waits.
+        return ServerUnavailable(f"the mail server wants a login: {text}")
     return PermanentFailure(text) if error.smtp_code >= 500 else TemporaryFailure(text)
 
 
