@@ -84,14 +84,28 @@ def _register_mail_after_request(app: Flask) -> None:
     @app.after_request
     def deliver_after_response(response):
         if g.pop("mail_queued", False):
+            delivered = False
 
             def deliver() -> None:
+                nonlocal delivered
+                if delivered:
+                    return
+                delivered = True
                 # A fresh context: only what the request committed is delivered.
                 with app.app_context():
                     deliver_pending()
 
+            # Werkzeug's dev server skips close() when the browser resets the connection, as
+            # Chromium does after a redirect: so also deliver once the whole body is written.
+            response.response = _then(response.response, deliver)
             response.call_on_close(deliver)
         return response
+
+
+def _then(body, callback):
+    """The response body, then callback() once the server has taken all of it."""
+    yield from body
+    callback()
 
 
 def _register_commands(app: Flask) -> None:

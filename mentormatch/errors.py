@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -40,11 +40,23 @@ MESSAGES: dict[int, tuple[str, str]] = {
 }
 
 
-def render_error(code: int, title: str, message: str) -> ResponseReturnValue:
+# Served when even the error page can't be rendered (the database is down, say): no template,
+# no database, but still behind the security headers.
+FALLBACK_500 = """<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Something went wrong · MentorMatch</title></head>
+<body><main><h1>Something went wrong on our side</h1>
+<p>We couldn't finish that, and nothing was saved. Please try again in a moment.</p>
+<p><a href="/">Go to the home page</a></p></main></body></html>
+"""
+
+
+def render_error(
+    code: int, title: str, message: str, headers: dict[str, str] | None = None
+) -> ResponseReturnValue:
     """The error as a full page, or as a fragment for htmx."""
     template = "errors/_error.html" if is_htmx() else "errors/error.html"
     body = render_template(template, code=code, title=title, message=message)
-    return body, code, {"Vary": "HX-Request"}
+    return body, code, {**(headers or {}), "Vary": "HX-Request"}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -62,10 +74,16 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         title, message = MESSAGES.get(code, (error.name, error.description or ""))
-        return render_error(code, title, message)
+        # Keep what the error itself says in headers: Allow on a 405, Retry-After on a 429.
+        headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+        return render_error(code, title, message, headers)
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError) -> ResponseReturnValue:
         # Whatever the failed request had written is abandoned, never half-committed.
         db.session.rollback()
-        return render_error(500, *MESSAGES[500])
+        try:
+            return render_error(500, *MESSAGES[500])
+        except Exception:
+            current_app.logger.exception("The error page itself failed; serving the plain one")
+            return FALLBACK_500, 500

@@ -20,7 +20,7 @@ from mentormatch import create_app
 from mentormatch.extensions import db
 from mentormatch.htmx import HTMX_INTEGRITY, HTMX_URL, HTMX_VERSION
 from tests.conftest import POSTGRES_URL, make_test_config
-from tests.helpers import ROLES
+from tests.helpers import ROLES, csrf_from
 
 ROOT = Path(__file__).resolve().parent.parent
 HTMX_FILE = ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"
@@ -215,8 +215,8 @@ ACCESS = {
     ("GET", "/privacy"): dict.fromkeys(ROLES, 200),
     ("GET", "/terms"): dict.fromkeys(ROLES, 200),
     ("GET", "/healthz"): dict.fromkeys(ROLES, 200),
-    ("GET", "/auth/signup"): {"anonymous": 200, "unverified": 302, "member": 302, "admin": 302},
-    ("GET", "/auth/login"): {"anonymous": 200, "unverified": 302, "member": 302, "admin": 302},
+    ("GET", "/auth/signup"): {"anonymous": 200, "unverified": 303, "member": 303, "admin": 303},
+    ("GET", "/auth/login"): {"anonymous": 200, "unverified": 303, "member": 303, "admin": 303},
     ("GET", "/settings"): {"anonymous": "login", "unverified": 200, "member": 200, "admin": 200},
     ("GET", "/settings/export"): {"anonymous": "login", "unverified": 200, "member": 200, "admin": 200},
     ("POST", "/settings/password"): {"anonymous": "login", "unverified": 422, "member": 422, "admin": 422},
@@ -230,8 +230,6 @@ ACCESS = {
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "path"), list(ACCESS))
 def test_access_matrix(client, login_as, role, method, path, htmx):
-    from tests.helpers import csrf_from
-
     login_as(role)
     headers = {"HX-Request": "true"} if htmx else {}
     data = {"csrf_token": csrf_from(client.get("/").get_data(as_text=True))} if method == "POST" else None
@@ -241,9 +239,16 @@ def test_access_matrix(client, login_as, role, method, path, htmx):
     if expected == "login":
         if htmx:
             assert response.status_code == 401
-            assert response.headers["HX-Redirect"].startswith("/auth/login?next=")
+            assert response.headers["HX-Redirect"].startswith("/auth/login")
         else:
             assert response.status_code == 302
-            assert response.headers["Location"].startswith("/auth/login?next=")
+            assert response.headers["Location"].startswith("/auth/login")
     else:
         assert response.status_code == expected
+
+
+def test_logging_in_returns_to_the_page_but_not_to_a_form_address(client):
+    assert client.get("/settings").headers["Location"] == "/auth/login?next=/settings"
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    response = client.post("/settings/password", data={"csrf_token": token})
+    assert response.headers["Location"] == "/auth/login"

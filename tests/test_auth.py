@@ -300,3 +300,71 @@ def test_create_admin_refuses_a_non_address(runner):
     result = runner.invoke(args=["users", "create-admin", "not-an-email"])
     assert result.exit_code != 0
     assert "is not an email address" in result.output
+
+
+def test_a_password_reset_retires_every_other_link(app, client):
+    """An email-change link someone requested while in the account dies with the reset."""
+    make_user(app, "amira@example.ac.uk")
+    log_in(client, "amira@example.ac.uk")
+    submit(
+        client,
+        "/settings/email",
+        {"email-new_email": "attacker@evil.example", "email-current_password": PASSWORD},
+        page="/settings",
+    )
+    hijack = link_in(outbox(app, "attacker@evil.example")[0], "/settings/email/confirm/")
+    owner = app.test_client()
+    submit(owner, "/auth/reset", {"email": "amira@example.ac.uk"})
+    reset = link_in(outbox(app, "amira@example.ac.uk")[-1], "/auth/reset/")
+    assert submit(owner, reset, {"password": "a brand new passphrase"}).status_code == 303
+
+    response = client.get(hijack)
+
+    assert response.status_code == 400
+    assert get_user(app, "amira@example.ac.uk") is not None
+    assert get_user(app, "attacker@evil.example") is None
+
+
+def test_an_email_change_retires_links_sent_to_the_old_address(app, client):
+    make_user(app, "amira@example.ac.uk")
+    submit(client, "/auth/reset", {"email": "amira@example.ac.uk"})
+    old_reset = link_in(outbox(app)[0], "/auth/reset/")
+    log_in(client, "amira@example.ac.uk")
+    submit(
+        client,
+        "/settings/email",
+        {"email-new_email": "amira.new@example.ac.uk", "email-current_password": PASSWORD},
+        page="/settings",
+    )
+    assert client.get(link_in(outbox(app, "amira.new@example.ac.uk")[0], "/confirm/")).status_code == 303
+
+    assert client.get(old_reset).status_code == 400
+
+
+def test_a_checkbox_sent_as_false_is_not_agreement(app, client):
+    response = submit(client, "/auth/signup", {**SIGNUP, "accept_terms": "false"})
+    assert response.status_code == 422
+    assert get_user(app, "siobhan.obriain@example.ac.uk") is None
+
+
+def test_control_characters_in_a_name_get_a_field_error(app, client):
+    response = submit(client, "/auth/signup", {**SIGNUP, "name": "Amira\x00Khan"})
+    assert response.status_code == 422
+    assert "control characters" in response.get_data(as_text=True)
+    assert outbox(app) == []
+
+
+def test_create_admin_takes_an_unverified_account_away_from_whoever_signed_up(app, runner):
+    squatter = app.test_client()
+    submit(squatter, "/auth/signup", {**SIGNUP, "email": "dean@example.nhs.uk"})
+    assert log_in(squatter, "dean@example.nhs.uk").status_code == 303
+
+    result = runner.invoke(args=["users", "create-admin", "dean@example.nhs.uk"])
+
+    assert result.exit_code == 0, result.output
+    assert "unconfirmed account" in result.output
+    user = get_user(app, "dean@example.nhs.uk")
+    assert user.is_admin and user.password_hash is None
+    assert squatter.get("/settings").status_code == 302  # their session is over
+    assert log_in(app.test_client(), "dean@example.nhs.uk").status_code == 422  # and their password
+    assert outbox(app)[-1].kind == "invitation"

@@ -211,3 +211,42 @@ def test_rate_limits_can_live_in_redis(redis_app):
         if keys:
             connection.delete(*keys)
         connection.close()
+
+
+def test_405_says_which_methods_are_allowed(client):
+    response = client.put("/auth/login")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_the_500_page_survives_a_database_that_is_gone(tmp_path):
+    """The layout needs the signed-in user from the database; without it a plain page is served."""
+    from mentormatch import create_app
+    from mentormatch.extensions import db
+    from tests.conftest import make_test_config
+
+    database = tmp_path / "soon-gone.sqlite3"
+    app = create_app(make_test_config(f"sqlite:///{database}", tmp_path, PROPAGATE_EXCEPTIONS=False))
+
+    @app.get("/test-errors/crash")
+    def crash():
+        raise RuntimeError("boom")
+
+    with app.app_context():
+        db.create_all()
+    make_user(app, "amira@example.ac.uk")
+    client = app.test_client()
+    assert log_in(client, "amira@example.ac.uk").status_code == 303
+    with app.app_context():
+        db.engine.dispose()
+    for path in tmp_path.glob("soon-gone.sqlite3*"):
+        path.unlink()  # the next connection finds an empty database: no tables at all
+
+    response = client.get("/test-errors/crash")
+
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in page and "Traceback" not in page
+    assert_security_headers(response)
+    with app.app_context():
+        db.engine.dispose()

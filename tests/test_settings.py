@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import select
 
@@ -205,3 +206,17 @@ def test_deleting_the_account_needs_the_password_and_leaves_a_former_member(app,
 
 def test_confirm_links_for_someone_elses_email_change_cannot_be_forged(client):
     assert client.get("/settings/email/confirm/not-a-real-token").status_code == 400
+
+
+def test_a_mistake_in_one_form_leaves_the_others_as_they_are(app, client, login_as):
+    """Without JavaScript the whole page comes back: other forms show the saved state, not the POST."""
+    user_id = login_as("member")
+    submit(client, "/settings/preferences", {"prefs-digest_opt_in": "y"}, page="/settings")
+
+    response = submit(client, "/settings/email", {"email-new_email": "nope"}, page="/settings")
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    [checkbox] = re.findall(r'<input[^>]*id="prefs-digest_opt_in"[^>]*>', page)
+    assert " checked" in checkbox
+    assert user_row(app, user_id).digest_opt_in

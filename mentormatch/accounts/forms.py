@@ -18,7 +18,14 @@ def _normalise_email(value: str | None) -> str | None:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+def no_control_characters(form: FlaskForm, field: StringField) -> None:
+    """Refuse invisible control characters (PostgreSQL can't even store NUL)."""
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in field.data or ""):
+        raise ValidationError("Remove the invisible control characters from this field.")
+
+
 def email_field(label: str = "Email address") -> EmailField:
+    """An email address, trimmed and lower-cased, checked for shape (not deliverability)."""
     return EmailField(
         label,
         filters=[_normalise_email],
@@ -31,11 +38,13 @@ def email_field(label: str = "Email address") -> EmailField:
 
 
 def new_password_field(label: str) -> PasswordField:
+    """A password being chosen; its rules are in password_problem()."""
     # Length is checked by password_problem() so the message can explain what works.
     return PasswordField(label, validators=[InputRequired("Choose a password.")])
 
 
 def current_password_field(label: str = "Current password") -> PasswordField:
+    """The password someone already has, to confirm a sensitive change."""
     return PasswordField(
         label,
         validators=[
@@ -46,6 +55,7 @@ def current_password_field(label: str = "Current password") -> PasswordField:
 
 
 def check_new_password(field: PasswordField, email: str, name: str) -> None:
+    """Raise the policy's objection to a new password as a field error."""
     problem = password_problem(field.data or "", email=email, name=name)
     if problem:
         raise ValidationError(problem)
@@ -58,6 +68,7 @@ class SignupForm(FlaskForm):
         validators=[
             DataRequired("Enter your name."),
             Length(max=120, message="Use at most 120 characters for your name."),
+            no_control_characters,
         ],
     )
     email = email_field()
@@ -69,7 +80,7 @@ class SignupForm(FlaskForm):
     )
     accept_terms = BooleanField(
         "I agree to the terms of use and the privacy notice",
-        validators=[InputRequired("You need to agree to the terms and privacy notice to join.")],
+        validators=[DataRequired("You need to agree to the terms and privacy notice to join.")],
     )
     digest_opt_in = BooleanField("Email me a digest of new suggested mentors and peers")
 
@@ -93,28 +104,27 @@ class ResetRequestForm(FlaskForm):
     email = email_field()
 
 
-class SetPasswordForm(FlaskForm):
-    """A new password chosen from an emailed link (reset or invitation)."""
-
-    password = new_password_field("New password")
+class _AccountPasswordForm(FlaskForm):
+    """A form that checks a new password against the account's own name and address."""
 
     def __init__(self, *args, account_email: str = "", account_name: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.account_email = account_email
         self.account_name = account_name
+
+
+class SetPasswordForm(_AccountPasswordForm):
+    """A new password chosen from an emailed link (reset or invitation)."""
+
+    password = new_password_field("New password")
 
     def validate_password(self, field: PasswordField) -> None:
         check_new_password(field, self.account_email, self.account_name)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(_AccountPasswordForm):
     current_password = current_password_field()
     new_password = new_password_field("New password")
-
-    def __init__(self, *args, account_email: str = "", account_name: str = "", **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.account_email = account_email
-        self.account_name = account_name
 
     def validate_new_password(self, field: PasswordField) -> None:
         check_new_password(field, self.account_email, self.account_name)
@@ -135,5 +145,5 @@ class DeleteAccountForm(FlaskForm):
     password = current_password_field("Your password")
     confirm = BooleanField(
         "I understand my account and profile will be deleted and this can't be undone",
-        validators=[InputRequired("Tick the box to confirm you want to delete your account.")],
+        validators=[DataRequired("Tick the box to confirm you want to delete your account.")],
     )

@@ -29,12 +29,9 @@ def _limit(key: str) -> str:
     return current_app.config[key]
 
 
-def _login_account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()
-
-
-def _reset_account_key() -> str:
-    return "reset-account:" + request.form.get("email", "").strip().lower()
+def _account_key() -> str:
+    """Rate-limit key for the account a form names, whichever address the request comes from."""
+    return f"{request.endpoint}:" + request.form.get("email", "").strip().lower()
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -42,7 +39,7 @@ def _reset_account_key() -> str:
 def signup() -> ResponseReturnValue:
     """Create an account; the same answer whether or not the email is already registered."""
     if current_user.is_authenticated:
-        return redirect(url_for("pages.index"))
+        return redirect(url_for("pages.index"), 303)
     form = SignupForm()
     if form.validate_on_submit():
         try:
@@ -101,11 +98,11 @@ def resend_verification() -> ResponseReturnValue:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: _limit("RATELIMIT_LOGIN"), methods=["POST"])
-@limiter.limit(lambda: _limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_login_account_key, methods=["POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, methods=["POST"])
 def login() -> ResponseReturnValue:
     """Log in with email and password, optionally remembered on this device."""
     if current_user.is_authenticated:
-        return redirect(url_for("pages.index"))
+        return redirect(url_for("pages.index"), 303)
     form = LoginForm()
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"]
@@ -132,7 +129,7 @@ def logout() -> ResponseReturnValue:
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(lambda: _limit("RATELIMIT_RESET"), methods=["POST"])
-@limiter.limit(lambda: _limit("RATELIMIT_RESET"), key_func=_reset_account_key, methods=["POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_RESET"), key_func=_account_key, methods=["POST"])
 def request_reset() -> ResponseReturnValue:
     """Ask for a password reset link; the same answer whether or not the account exists."""
     form = ResetRequestForm()

@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select
 from mentormatch.accounts.models import AccountToken, User
 from mentormatch.accounts.passwords import hash_password, needs_rehash, verify_password
 from mentormatch.accounts.sessions import end_other_sessions
-from mentormatch.accounts.tokens import Purpose, issue_token
+from mentormatch.accounts.tokens import Purpose, issue_token, retire_tokens
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
 from mentormatch.mail import send_email
@@ -92,11 +92,13 @@ def set_password(user: User, password: str, *, notify: bool = True) -> None:
     """Set a new password, end every session, and tell the owner (unless it is their first)."""
     user.password_hash = hash_password(password)
     end_other_sessions(user)
+    retire_tokens(user)
     if notify:
         send_email(user.email, "password_changed", "Your MentorMatch password was changed", user=user)
 
 
 def mark_verified(user: User) -> None:
+    """Record that the person has shown they read this mailbox."""
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
 
@@ -134,6 +136,7 @@ def change_email(user: User, new_email: str) -> bool:
     old_email = user.email
     user.email = new_email
     user.email_verified_at = utcnow()
+    retire_tokens(user)  # links sent to the old address stop working
     send_email(
         old_email,
         "email_changed",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask, Response, flash, redirect, request, url_for
-from flask_login import current_user
 
 from mentormatch.accounts.models import User
 from mentormatch.extensions import db, login_manager
@@ -32,7 +31,9 @@ def load_user(identity: str) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized() -> Response:
     """Send people to log in, and back here afterwards; htmx gets a redirect it can follow."""
-    login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+    # Only a page can be returned to: after logging in, a form's POST address would answer 405.
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    login_url = url_for("auth.login", next=target)
     if is_htmx():
         return Response(status=401, headers={"HX-Redirect": login_url})
     flash("Please log in to see that page.", "info")
@@ -42,7 +43,3 @@ def unauthorized() -> Response:
 def end_other_sessions(user: User) -> None:
     """Invalidate every session and remember-me cookie of this user (the caller commits)."""
     user.session_version += 1
-
-
-def is_signed_in() -> bool:
-    return bool(current_user and current_user.is_authenticated)

@@ -36,14 +36,19 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
 def _forms(**overrides: object) -> dict[str, object]:
-    """Every settings form, fresh unless one is passed in (with its errors)."""
+    """Every settings form; fresh from the account unless passed in (the one just submitted)."""
     forms = {
         "password_form": ChangePasswordForm(
-            prefix="password", account_email=current_user.email, account_name=current_user.name
+            prefix="password",
+            account_email=current_user.email,
+            account_name=current_user.name,
+            formdata=None,
         ),
-        "email_form": ChangeEmailForm(prefix="email"),
-        "preferences_form": PreferencesForm(prefix="prefs", digest_opt_in=current_user.digest_opt_in),
-        "delete_form": DeleteAccountForm(prefix="delete"),
+        "email_form": ChangeEmailForm(prefix="email", formdata=None),
+        "preferences_form": PreferencesForm(
+            prefix="prefs", digest_opt_in=current_user.digest_opt_in, formdata=None
+        ),
+        "delete_form": DeleteAccountForm(prefix="delete", formdata=None),
     }
     forms.update(overrides)
     return forms

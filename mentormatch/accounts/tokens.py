@@ -72,7 +72,7 @@ def check_token(raw: str, purpose: Purpose) -> AccountToken:
 def consume_token(raw: str, purpose: Purpose) -> AccountToken:
     """Check the token and mark it used, atomically: of two racing clicks only one succeeds.
 
-    Every other unused token of the same purpose for the same person is retired too.
+    Every other unused link of the same purpose for the same person stops working too.
     The caller commits, together with whatever the token allowed.
     """
     token = check_token(raw, purpose)
@@ -84,14 +84,18 @@ def consume_token(raw: str, purpose: Purpose) -> AccountToken:
     ).rowcount
     if claimed != 1:
         raise TokenError("used")
-    db.session.execute(
-        update(AccountToken)
-        .where(
-            AccountToken.user_id == token.user_id,
-            AccountToken.purpose == purpose.value,
-            AccountToken.used_at.is_(None),
-        )
-        .values(used_at=now)
-    )
+    retire_tokens(token.user, purpose)
     db.session.refresh(token)
     return token
+
+
+def retire_tokens(user: User, *purposes: Purpose) -> None:
+    """Make the person's unused links stop working: those of these purposes, or all of them.
+
+    Called whenever the password or the email address changes, so that a link sent before
+    (to an old address, or requested by someone who briefly had the account) can't undo it.
+    """
+    query = update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+    if purposes:
+        query = query.where(AccountToken.purpose.in_([purpose.value for purpose in purposes]))
+    db.session.execute(query.values(used_at=utcnow()))
