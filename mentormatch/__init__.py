@@ -26,6 +26,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.logger.level == logging.NOTSET:
         app.logger.setLevel(logging.INFO)
 
+    if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind a proxy every request comes from the proxy's address: take the client's from
+        # X-Forwarded-For, but only from as many proxies as are really there (else it's spoofable).
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=app.config["PROXY_FIX_X_PROTO"]
+        )
     _init_extensions(app)
     _register_blueprints(app)
     _register_template_globals(app)

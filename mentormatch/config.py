@@ -39,6 +39,8 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
     "RATELIMIT_SIGNUP": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
+    "PROXY_FIX_X_FOR": 0,  # proxies in front of the app whose X-Forwarded-For to trust
+    "PROXY_FIX_X_PROTO": 0,
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,
     "ARGON2_PARALLELISM": 4,
@@ -68,6 +70,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if app.config["MAIL_DELIVER_AFTER_REQUEST"] is None:
         app.config["MAIL_DELIVER_AFTER_REQUEST"] = app.debug
     _require_secret_key(app, instance)
+    if app.config["MAIL_BACKEND"] == "file" and not (app.debug or app.testing):
+        app.logger.warning(
+            "MAIL_BACKEND is 'file': emails are written to %s, not sent. "
+            "Set MENTORMATCH_MAIL_BACKEND=smtp in production.",
+            app.config["MAIL_FILE_DIR"],
+        )
 
 
 def _require_secret_key(app: Flask, instance: Path) -> None:

@@ -62,18 +62,32 @@ def test_settings_come_from_prefixed_environment_variables(monkeypatch, tmp_path
     assert app.config["MAIL_FILE_DIR"] == str(Path(app.instance_path) / "mail")
 
 
-def test_the_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
-    monkeypatch.setenv("MENTORMATCH_SECRET_KEY", "x" * 40)
-    monkeypatch.delenv("MENTORMATCH_SQLALCHEMY_DATABASE_URI", raising=False)
-    app = create_app()
-    if "SQLALCHEMY_DATABASE_URI" not in _instance_config(app):
-        assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{app.instance_path}/mentormatch.sqlite3"
-    assert Path(app.instance_path) == ROOT / "instance"
+def test_defaults_then_instance_config_then_environment(monkeypatch, tmp_path):
+    """Settings load in order: defaults, instance/config.py, MENTORMATCH_* variables."""
+    from flask import Flask
+
+    from mentormatch.config import load_config
+
+    (tmp_path / "config.py").write_text('SECRET_KEY = "k" * 40\nMAIL_PORT = 587\nMAIL_SERVER = "smtp.file"\n')
+    monkeypatch.setenv("MENTORMATCH_MAIL_SERVER", "smtp.env")
+    for name in [
+        name for name in os.environ if name.startswith("MENTORMATCH_") and name != "MENTORMATCH_MAIL_SERVER"
+    ]:
+        monkeypatch.delenv(name)
+    app = Flask("mentormatch", instance_path=str(tmp_path), instance_relative_config=True)
+
+    load_config(app, None)
+
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/mentormatch.sqlite3"
+    assert app.config["MAIL_FILE_DIR"] == str(tmp_path / "mail")
+    assert app.config["MAIL_BACKEND"] == "file" and app.config["BASE_URL"] == "http://127.0.0.1:5000"
+    assert app.config["MAIL_PORT"] == 587  # from the file
+    assert app.config["MAIL_SERVER"] == "smtp.env"  # the variable wins over the file
+    assert app.config["SECRET_KEY"] == "k" * 40
 
 
-def _instance_config(app) -> str:
-    path = Path(app.instance_path) / "config.py"
-    return path.read_text() if path.exists() else ""
+def test_the_app_lives_beside_its_instance_folder(tmp_path):
+    assert Path(create_app(make_test_config("sqlite://", tmp_path)).instance_path) == ROOT / "instance"
 
 
 def test_sqlite_runs_with_foreign_keys_wal_and_a_busy_timeout(make_app, database_url_kind):
@@ -188,13 +202,17 @@ def test_the_layout_is_accessible_and_loads_htmx_safely(client):
     assert '<html lang="en-GB">' in page
 
 
-def test_every_form_field_has_a_label(client):
-    for path in ("/auth/signup", "/auth/login", "/auth/reset"):
-        page = client.get(path).get_data(as_text=True)
+def test_every_form_field_has_a_label(client, login_as):
+    pages = [
+        client.get(path).get_data(as_text=True) for path in ("/auth/signup", "/auth/login", "/auth/reset")
+    ]
+    login_as("member")
+    pages.append(client.get("/settings").get_data(as_text=True))
+    for path, page in zip(("/auth/signup", "/auth/login", "/auth/reset", "/settings"), pages, strict=True):
         ids = re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', page)
         assert ids, path
         for field_id in ids:
-            if field_id == "csrf_token":
+            if field_id.endswith("csrf_token"):
                 continue
             assert f'for="{field_id}"' in page, f"{path}: #{field_id} has no label"
 

@@ -23,7 +23,7 @@ from sqlalchemy import func, select, update
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
 from mentormatch.mail import send_email
-from mentormatch.mail.delivery import CLAIM_LEASE, DeliveryReport, claim_batch, deliver_pending
+from mentormatch.mail.delivery import CLAIM_LEASE, DeliveryReport, backoff, claim_batch, deliver_pending
 from mentormatch.mail.models import OutboxMessage
 from tests.helpers import outbox
 from tests.smtp_server import RecordingHandler, SMTPServer, free_port, smtp_settings, start_smtp_server
@@ -384,14 +384,22 @@ class TestServerDown:
             server.controller.stop()
         assert {row.status for row in outbox(app)} == {"sent"}
 
-    def test_server_down_long_enough_fails_at_max_attempts(self, app):
+    def test_a_long_outage_loses_nothing(self, app, smtp_server):
+        """Attempts keep counting and the wait grows to an hour, but the message never fails."""
         app.config["MAIL_MAX_ATTEMPTS"] = 2
-        queue(app, "amira@example.ac.uk")
+        [message_id] = queue(app, "amira@example.ac.uk")
         now = utcnow()
-        assert counts(deliver(app, now=now)) == (0, 1, 0)
-        assert counts(deliver(app, now=now + timedelta(minutes=1))) == (0, 0, 1)
-        [row] = outbox(app)
-        assert row.status == "failed" and row.attempts == 2
+        for attempt in range(1, 9):
+            assert counts(deliver(app, now=now)) == (0, 1, 0)
+            [row] = outbox(app)
+            assert row.status == "queued" and row.attempts == attempt
+            assert row.next_attempt_at == now + backoff(attempt)
+            now = row.next_attempt_at
+        assert backoff(8) == timedelta(hours=1)
+
+        app.config["MAIL_PORT"] = smtp_server.port  # the server is back
+        assert counts(deliver(app, now=now)) == (1, 0, 0)
+        assert received_ids(smtp_server) == Counter([message_id])
 
 
 # --- 8. SMTP login --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from flask import abort
 
 from mentormatch.htmx import HTMX_URL
 from mentormatch.security import content_security_policy
-from tests.helpers import PASSWORD, log_in, make_user, submit
+from tests.helpers import PASSWORD, csrf_from, log_in, make_user, submit
 
 HTMX = {"HX-Request": "true"}
 
@@ -250,3 +250,37 @@ def test_the_500_page_survives_a_database_that_is_gone(tmp_path):
     assert_security_headers(response)
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [{"RATELIMIT_RESET": "1 per hour", "PROXY_FIX_X_FOR": 1, "PROXY_FIX_X_PROTO": 1}],
+    indirect=True,
+)
+def test_behind_a_trusted_proxy_limits_apply_per_client(app):
+    """Every request reaches the app from the proxy's address; X-Forwarded-For tells them apart."""
+
+    def ask_reset(client_address: str, email: str) -> int:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = "127.0.0.1"  # the proxy
+        headers = {"X-Forwarded-For": client_address, "X-Forwarded-Proto": "https"}
+        headers["Referer"] = "https://localhost/auth/reset"  # checked by the CSRF protection over https
+        page = client.get("/auth/reset", headers=headers).get_data(as_text=True)
+        data = {"email": email, "csrf_token": csrf_from(page)}
+        return client.post("/auth/reset", data=data, headers=headers).status_code
+
+    assert ask_reset("203.0.113.7", "a@example.com") == 200
+    assert ask_reset("203.0.113.7", "b@example.com") == 429
+    assert ask_reset("198.51.100.9", "c@example.com") == 200  # someone else isn't blocked
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_RESET": "1 per hour"}], indirect=True)
+def test_without_a_configured_proxy_x_forwarded_for_is_ignored(app, client):
+    """Otherwise anyone could dodge the limits by making up the header."""
+    statuses = []
+    for address in ("203.0.113.7", "198.51.100.9"):
+        headers = {"X-Forwarded-For": address}
+        page = client.get("/auth/reset", headers=headers).get_data(as_text=True)
+        data = {"email": f"{address}@example.com", "csrf_token": csrf_from(page)}
+        statuses.append(client.post("/auth/reset", data=data, headers=headers).status_code)
+    assert statuses == [200, 429]

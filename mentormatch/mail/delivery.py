@@ -55,18 +55,20 @@ class FileBackend:
         self.directory.mkdir(parents=True, exist_ok=True)
 
     def send(self, message: EmailMessage) -> None:
-        self.open()  # deliver_pending() never calls open(); mkdir(exist_ok=True) is cheap
+        self.open()  # opened lazily, like the SMTP connection
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
         name = f"{stamp}-{message['X-MentorMatch-Kind']}-{uuid.uuid4().hex[:8]}.eml"
         (self.directory / name).write_bytes(message.as_bytes())
-        text = message.get_body(("plain",)).get_content()
-        links = " ".join(re.findall(r"https?://\S+", text))
+        # In development the console shows the links, so signing up needs no mail server; the
+        # links are secrets (reset, invitation), so nowhere else.
+        links = re.findall(r"https?://\S+", message.get_body(("plain",)).get_content())
+        shown = " ".join(links) if current_app.debug or current_app.testing else f"{len(links)}, hidden"
         current_app.logger.info(
             "Email to %s, %r, written to %s. Links: %s",
             message["To"],
             message["Subject"],
             self.directory / name,
-            links or "none",
+            shown if links else "none",
         )
 
     def close(self) -> None:
@@ -232,12 +234,11 @@ def deliver_pending(limit: int = 100, now: datetime | None = None) -> DeliveryRe
                 backend.send(build_message(row))
             except ServerUnavailable as error:
                 for waiting in rows[position:]:
-                    _record_failure(waiting, token, str(error), now, False, max_attempts, report)
+                    _record_failure(waiting, token, error, now, max_attempts, report)
                 db.session.commit()
                 break
             except (TemporaryFailure, PermanentFailure) as error:
-                permanent = isinstance(error, PermanentFailure)
-                _record_failure(row, token, str(error), now, permanent, max_attempts, report)
+                _record_failure(row, token, error, now, max_attempts, report)
             else:
                 _finish(row, token, sent_at=utcnow())
                 report.sent += 1
@@ -264,25 +265,20 @@ def _finish(row: OutboxMessage, token: str, **values: object) -> None:
 
 
 def _record_failure(
-    row: OutboxMessage,
-    token: str,
-    error: str,
-    now: datetime,
-    permanent: bool,
-    max_attempts: int,
-    report: DeliveryReport,
+    row: OutboxMessage, token: str, error: Exception, now: datetime, max_attempts: int, report: DeliveryReport
 ) -> None:
+    """Schedule a retry with backoff, or give up: at once on a 5xx, after max_attempts on a 4xx.
+
+    When the server can't be reached or won't let us log in, the message itself is not at
+    fault: it waits (an hour apart at most) however long the outage lasts, and is never lost.
+    """
     attempts = row.attempts + 1
     log.warning("Email %s to %s not delivered (attempt %d): %s", row.id, row.to_addr, attempts, error)
-    if permanent or attempts >= max_attempts:
-        _finish(row, token, attempts=attempts, last_error=error[:500], failed_at=now)
+    exhausted = attempts >= max_attempts and not isinstance(error, ServerUnavailable)
+    if isinstance(error, PermanentFailure) or exhausted:
+        _finish(row, token, attempts=attempts, last_error=str(error)[:500], failed_at=now)
         report.failed += 1
     else:
-        _finish(
-            row,
-            token,
-            attempts=attempts,
-            last_error=error[:500],
-            next_attempt_at=now + backoff(attempts),
-        )
+        next_attempt_at = now + backoff(attempts)
+        _finish(row, token, attempts=attempts, last_error=str(error)[:500], next_attempt_at=next_attempt_at)
         report.retrying += 1
