@@ -204,7 +204,7 @@ def test_deleting_the_account_needs_the_password_and_leaves_a_former_member(app,
     assert make_user(app, "member@example.ac.uk") != user_id
 
 
-def test_confirm_links_for_someone_elses_email_change_cannot_be_forged(client):
+def test_an_unknown_email_change_link_is_refused(client):
     assert client.get("/settings/email/confirm/not-a-real-token").status_code == 400
 
 
