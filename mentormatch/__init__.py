@@ -64,10 +64,12 @@ def _register_blueprints(app: Flask) -> None:
     from mentormatch import pages
     from mentormatch.accounts import routes as auth
     from mentormatch.accounts import settings
+    from mentormatch.profiles import routes as profiles
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(settings.bp)
+    app.register_blueprint(profiles.bp)
 
 
 def _register_template_globals(app: Flask) -> None:

@@ -48,6 +48,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Made by dialect-specific DDL (the directory's full-text search), not by the models:
+# Alembic's comparison leaves them alone.
+OBJECTS_OUTSIDE_MODELS = ("search_vector", "ix_profile_search_vector", "profile_fts")
+
+
+def alembic_include_object(obj, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
+    """Alembic's filter: compare everything except the search objects made by raw DDL."""
+    return not (reflected and compare_to is None and (name or "").startswith(OBJECTS_OUTSIDE_MODELS))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -2,5 +2,15 @@
 
 from mentormatch.accounts.models import AccountToken, User
 from mentormatch.mail.models import OutboxMessage
+from mentormatch.profiles.models import Profile, ProfileGoal, ProfileSpecialty, Tag, profile_interest
 
-__all__ = ["AccountToken", "OutboxMessage", "User"]
+__all__ = [
+    "AccountToken",
+    "OutboxMessage",
+    "Profile",
+    "ProfileGoal",
+    "ProfileSpecialty",
+    "Tag",
+    "User",
+    "profile_interest",
+]

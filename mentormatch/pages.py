@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import text
@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mentormatch.accounts.models import User
 from mentormatch.extensions import db
+from mentormatch.profiles.service import profile_strength
 
 bp = Blueprint("pages", __name__)
 
@@ -21,15 +22,30 @@ class NextStep:
     title: str
     detail: str
     done: bool
+    link: str | None = None
 
 
 def next_steps(user: User) -> list[NextStep]:
     """What a signed-in person should do next, in order."""
+    profile = user.profile
+    strength = profile_strength(user, profile)
     return [
         NextStep(
             "Confirm your email address",
             f"Open the link we sent to {user.email}. Until then other members can't see you.",
             user.is_verified,
+        ),
+        NextStep(
+            "Set up your profile",
+            "Four short steps: about you, specialties and goals, interests, what you're looking for.",
+            profile is not None and profile.onboarded_at is not None,
+            url_for("profiles.edit_step", slug="about"),
+        ),
+        NextStep(
+            f"Strengthen your profile ({strength.percent}%)",
+            " ".join(strength.hints[:2]),
+            strength.percent >= 80,
+            url_for("profiles.show", user_id=user.id),
         ),
     ]
 

@@ -100,3 +100,18 @@ GOALS: dict[str, str] = {
 def stage_choices() -> list[tuple[str, str]]:
     """(code, label) pairs for a career-stage select, most junior first."""
     return [(stage.code, stage.label) for stage in STAGES]
+
+
+# The year or grade within a stage, where the stage has them.
+STAGE_DETAILS: dict[str, tuple[str, ...]] = {
+    "medical_student": ("Year 1", "Year 2", "Year 3", "Year 4", "Year 5", "Year 6"),
+    "foundation_doctor": ("FY1", "FY2"),
+    "core_trainee": ("CT1", "CT2", "CT3", "IMT1", "IMT2", "IMT3", "ST1", "ST2"),
+    "specialty_trainee": ("ST3", "ST4", "ST5", "ST6", "ST7", "ST8"),
+}
+
+MEETING_WAYS: dict[str, str] = {
+    "in_person": "In person",
+    "video": "Video call",
+    "messages": "Messages",
+}

@@ -13,10 +13,21 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
 
 
-def render_fragment(template: str, status: int = 200, **context: object) -> ResponseReturnValue:
-    """A fragment for htmx, with flashed messages swapped into the page's status region."""
-    html = render_template(template, **context) + render_template("_status.html", oob=True)
-    return html, status, {"Vary": "HX-Request"}
+def render_fragment(
+    template: str,
+    status: int = 200,
+    *,
+    status_message: str | None = None,
+    headers: dict[str, str] | None = None,
+    **context: object,
+) -> ResponseReturnValue:
+    """A fragment for htmx; flashed messages (and status_message) go to the page's status region."""
+    status_region = render_template("_status.html", oob=True, status_message=status_message)
+    return (
+        render_template(template, **context) + status_region,
+        status,
+        {"Vary": "HX-Request", **(headers or {})},
+    )
 
 
 def safe_next(target: str | None) -> str | None:

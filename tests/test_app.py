@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from mentormatch import create_app
+from mentormatch.database import alembic_include_object
 from mentormatch.extensions import db
 from mentormatch.htmx import HTMX_INTEGRITY, HTMX_URL, HTMX_VERSION
 from tests.conftest import POSTGRES_URL, make_test_config
@@ -134,8 +135,14 @@ def _assert_migrations_match_models(url: str, tmp_path, **engine_options) -> Non
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     with app.app_context(), db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": alembic_include_object})
+        differences = compare_metadata(context, db.metadata)
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        inspector = inspect(connection)
+        if connection.dialect.name == "sqlite":
+            assert "profile_fts" in inspector.get_table_names()
+        else:
+            assert "search_vector" in {column["name"] for column in inspector.get_columns("profile")}
     assert differences == [], "the models and the migrations disagree; run flask db migrate"
     assert version is not None
     downgrade = app.test_cli_runner().invoke(args=["db", "downgrade", "base"])

@@ -103,21 +103,21 @@ def test_verification_link_verifies_once(app, client):
     second = client.get(link)
 
     assert first.status_code == 303
-    assert first.headers["Location"].startswith("/auth/login")
+    assert first.headers["Location"] == "/auth/login?email=siobhan.obriain@example.ac.uk&next=/profile/about"
     assert get_user(app, "siobhan.obriain@example.ac.uk").email_verified_at is not None
     assert second.status_code == 400
     assert "already been used" in second.get_data(as_text=True)
 
 
-def test_verification_while_logged_in_goes_to_the_dashboard(app, client):
+def test_verification_while_logged_in_goes_on_to_set_up_the_profile(app, client):
     submit(client, "/auth/signup", SIGNUP)
     assert log_in(client, "siobhan.obriain@example.ac.uk").status_code == 303
     assert "Confirm your email address" in client.get("/").get_data(as_text=True)
 
     response = client.get(link_in(outbox(app)[0], "/auth/verify/"))
 
-    assert response.headers["Location"] == "/"
-    assert "your email address is confirmed" in client.get("/").get_data(as_text=True)
+    assert response.headers["Location"] == "/profile/about"
+    assert "your email address is confirmed" in client.get("/profile/about").get_data(as_text=True)
 
 
 def test_resending_the_verification_email(app, client, login_as):

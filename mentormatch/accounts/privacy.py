@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from mentormatch.accounts.models import User
+from mentormatch.accounts.signals import personal_data_requested
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
 from mentormatch.mail.models import OutboxMessage
@@ -17,11 +18,11 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def export_personal_data(user: User) -> dict:
-    """The person's account and the emails we sent them, in plain JSON types."""
+    """The person's account, the emails we sent them, and every other part's section, as JSON types."""
     emails = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.to_addr == user.email).order_by(OutboxMessage.id)
     )
-    return {
+    data = {
         "exported_at": _iso(utcnow()),
         "account": {
             "name": user.name,
@@ -48,3 +49,6 @@ def export_personal_data(user: User) -> dict:
             for message in emails
         ],
     }
+    for _receiver, sections in personal_data_requested.send(user):
+        data.update(sections)
+    return data

@@ -76,10 +76,12 @@ def verify_email(token: str) -> ResponseReturnValue:
     service.mark_verified(user)
     db.session.commit()
     flash("Thank you, your email address is confirmed.", "success")
+    # Straight on to setting up a profile (after logging in, if this browser isn't yet).
+    onboarding = url_for("profiles.edit_step", slug="about")
     if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(url_for("pages.index"), 303)
-    flash("Log in to carry on.", "info")
-    return redirect(url_for("auth.login", email=user.email), 303)
+        return redirect(onboarding, 303)
+    flash("Log in to set up your profile.", "info")
+    return redirect(url_for("auth.login", email=user.email, next=onboarding), 303)
 
 
 @bp.post("/verify/resend")

@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select
 from mentormatch.accounts.models import AccountToken, User
 from mentormatch.accounts.passwords import hash_password, needs_rehash, verify_password
 from mentormatch.accounts.sessions import end_other_sessions
+from mentormatch.accounts.signals import account_deleting
 from mentormatch.accounts.tokens import Purpose, issue_token, retire_tokens
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
@@ -150,6 +151,7 @@ def change_email(user: User, new_email: str) -> bool:
 def delete_account(user: User) -> None:
     """Remove everything personal; the row stays only so others' history shows 'Former member'."""
     old_email = user.email
+    account_deleting.send(user)
     db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id))
     db.session.execute(
         delete(OutboxMessage).where(func.lower(OutboxMessage.to_addr) == (old_email or "").lower())

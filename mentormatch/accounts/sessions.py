@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from flask import Flask, Response, flash, redirect, request, url_for
+from flask_login import current_user, login_required
 
 from mentormatch.accounts.models import User
 from mentormatch.extensions import db, login_manager
@@ -43,3 +47,23 @@ def unauthorized() -> Response:
 def end_other_sessions(user: User) -> None:
     """Invalidate every session and remember-me cookie of this user (the caller commits)."""
     user.session_version += 1
+
+
+def verified_required(view: Callable) -> Callable:
+    """Signed in with a confirmed email address: what seeing other members takes."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: object, **kwargs: object):
+        if not current_user.is_verified:
+            from mentormatch.errors import render_error
+
+            return render_error(
+                403,
+                "Confirm your email address first",
+                "Only members who have confirmed their email address can see other members. "
+                "Open the link we emailed you, or ask for a new one on your dashboard.",
+            )
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from mentormatch.database import alembic_include_object
+
 config = context.config
 # Keep the app's own loggers working when migrations run inside a live process (tests, CLI).
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -41,6 +43,7 @@ def run_migrations_online() -> None:
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("include_object", alembic_include_object)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():

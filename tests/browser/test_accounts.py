@@ -64,13 +64,16 @@ def test_signup_verify_login_logout_and_reset_password(
     page.goto(live_server.link_in(verify, "/auth/verify/"))
     assert path_of(page).startswith("/auth/login?email=")
     expect(status(page)).to_contain_text("Thank you, your email address is confirmed.")
-    expect(status(page)).to_contain_text("Log in to carry on.")
+    expect(status(page)).to_contain_text("Log in to set up your profile.")
     expect(page.get_by_label("Email address")).to_have_value(EMAIL)
 
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    # Verified and logged in: straight on to setting up the profile.
+    expect(page.get_by_role("heading", name="Set up your profile")).to_be_visible()
+    assert path_of(page) == "/profile/about"
+    page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name=f"Hello, {NAME}")).to_be_visible()
-    assert path_of(page) == "/"
     expect(page.get_by_role("heading", name="Confirm your email address")).to_contain_text("Done")
 
     page.get_by_role("button", name="Log out").click()

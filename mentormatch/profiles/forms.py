@@ -1,0 +1,192 @@
+"""The profile forms, one per onboarding step; the same forms edit a finished profile."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from mentormatch.accounts.forms import no_control_characters
+from mentormatch.accounts.models import User
+from mentormatch.profiles.models import Profile
+from mentormatch.profiles.service import (
+    MAX_GOALS,
+    MAX_INTERESTS,
+    MAX_SPECIALTIES,
+    MAX_TAG_LENGTH,
+    parse_tags,
+    tags_named,
+)
+from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_DETAILS, stage_choices
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value or None
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes (a fieldset with a legend in the template)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def text_field(label: str, max_length: int, *, required: bool = False) -> StringField:
+    first = DataRequired(f"Enter your {label.lower()}.") if required else Optional()
+    return StringField(
+        label,
+        filters=[_strip, _blank_to_none],
+        validators=[
+            first,
+            Length(max=max_length, message=f"Use at most {max_length} characters."),
+            no_control_characters,
+        ],
+    )
+
+
+def long_text_field(label: str, max_length: int) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[_strip, _blank_to_none],
+        validators=[Optional(), Length(max=max_length, message=f"Use at most {max_length} characters.")],
+    )
+
+
+def _detail_choices() -> list[tuple[str, str]]:
+    return [("", "Not applicable")] + [(d, d) for details in STAGE_DETAILS.values() for d in details]
+
+
+class AboutForm(FlaskForm):
+    """Step 1: who you are and where you work."""
+
+    name = text_field("Full name", 120, required=True)
+    career_stage = SelectField(
+        "Career stage",
+        choices=[("", "Choose your career stage"), *stage_choices()],
+        validators=[InputRequired("Choose your career stage.")],
+    )
+    stage_detail = SelectField("Year or grade", choices=_detail_choices(), validators=[Optional()])
+    organisation = text_field("Medical school, trust or hospital", 120)
+    department = text_field("Department", 120)
+    region = SelectField(
+        "Region", choices=[("", "Choose your region"), *REGIONS.items()], validators=[Optional()]
+    )
+    about = long_text_field("About me", 2000)
+
+    @classmethod
+    def initial(cls, user: User, profile: Profile) -> dict:
+        return {
+            "name": user.name,
+            "career_stage": user.career_stage,
+            "stage_detail": profile.stage_detail,
+            "organisation": profile.organisation,
+            "department": profile.department,
+            "region": profile.region,
+            "about": profile.about,
+        }
+
+    def save(self, user: User, profile: Profile) -> None:
+        user.name = self.name.data
+        user.career_stage = self.career_stage.data
+        profile.stage_detail = self.stage_detail.data or None
+        profile.organisation = self.organisation.data
+        profile.department = self.department.data
+        profile.region = self.region.data or None
+        profile.about = self.about.data
+
+    def validate_stage_detail(self, field: SelectField) -> None:
+        allowed = STAGE_DETAILS.get(self.career_stage.data or "", ())
+        if field.data and field.data not in allowed:
+            raise ValidationError(
+                f"{field.data} doesn't go with that career stage. Choose "
+                + (", ".join(allowed) if allowed else "“Not applicable”")
+                + "."
+            )
+
+
+class FocusForm(FlaskForm):
+    """Step 2: the specialties that interest you and what you'd like help with."""
+
+    specialties = CheckboxesField("Specialties you're interested in", choices=list(SPECIALTIES.items()))
+    goals = CheckboxesField("What you'd like help with", choices=list(GOALS.items()))
+
+    @classmethod
+    def initial(cls, user: User, profile: Profile) -> dict:
+        return {"specialties": list(profile.specialties), "goals": list(profile.goals)}
+
+    def save(self, user: User, profile: Profile) -> None:
+        profile.specialties = list(dict.fromkeys(self.specialties.data or []))
+        profile.goals = list(dict.fromkeys(self.goals.data or []))
+
+    def validate_specialties(self, field: CheckboxesField) -> None:
+        if len(field.data or []) > MAX_SPECIALTIES:
+            raise ValidationError(f"Choose at most {MAX_SPECIALTIES} specialties.")
+
+    def validate_goals(self, field: CheckboxesField) -> None:
+        if len(field.data or []) > MAX_GOALS:
+            raise ValidationError(f"Choose at most {MAX_GOALS} goals.")
+
+
+class InterestsForm(FlaskForm):
+    """Step 3: what you enjoy outside work, as free tags."""
+
+    interests = StringField(
+        "Interests",
+        filters=[_strip],
+        validators=[
+            Length(max=1000, message="That's too long: list at most 15 interests."),
+            no_control_characters,
+        ],
+    )
+
+    @classmethod
+    def initial(cls, user: User, profile: Profile) -> dict:
+        return {"interests": ", ".join(tag.name for tag in profile.interests)}
+
+    def save(self, user: User, profile: Profile) -> None:
+        profile.interests = tags_named(parse_tags(self.interests.data or ""))
+
+    def validate_interests(self, field: StringField) -> None:
+        tags = parse_tags(field.data or "")
+        if len(tags) > MAX_INTERESTS:
+            raise ValidationError(f"List at most {MAX_INTERESTS} interests (you have {len(tags)}).")
+        too_long = [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]
+        if too_long:
+            raise ValidationError(
+                f"Keep each interest under {MAX_TAG_LENGTH} characters: “{too_long[0][:50]}…”."
+            )
+
+
+class LookingForForm(FlaskForm):
+    """Step 4: what you hope to find, and how much time you have."""
+
+    looking_for = long_text_field("What I'm looking for", 1000)
+    availability_hours = IntegerField(
+        "Hours a month you could give to mentoring or meeting peers",
+        validators=[Optional(), NumberRange(min=0, max=40, message="Enter a number of hours from 0 to 40.")],
+    )
+    meet_in_person = BooleanField("In person")
+    meet_video = BooleanField("Video call")
+    meet_messages = BooleanField("Messages")
+
+    @classmethod
+    def initial(cls, user: User, profile: Profile) -> dict:
+        return {
+            "looking_for": profile.looking_for,
+            "availability_hours": profile.availability_hours,
+            "meet_in_person": profile.meet_in_person,
+            "meet_video": profile.meet_video,
+            "meet_messages": profile.meet_messages,
+        }
+
+    def save(self, user: User, profile: Profile) -> None:
+        profile.looking_for = self.looking_for.data
+        profile.availability_hours = self.availability_hours.data
+        profile.meet_in_person = self.meet_in_person.data
+        profile.meet_video = self.meet_video.data
+        profile.meet_messages = self.meet_messages.data

@@ -1,0 +1,165 @@
+"""Onboarding and profile editing, the people directory, and profile pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from mentormatch.accounts.models import User
+from mentormatch.accounts.sessions import verified_required
+from mentormatch.database import utcnow
+from mentormatch.extensions import db
+from mentormatch.profiles import forms
+from mentormatch.profiles.search import DirectoryQuery, directory_select
+from mentormatch.profiles.service import (
+    parse_tags,
+    profile_for,
+    profile_strength,
+    refresh_search_text,
+    suggest_tags,
+)
+from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
+from mentormatch.web import is_htmx, render_fragment
+
+bp = Blueprint("profiles", __name__)
+
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form: type[forms.FlaskForm]
+
+
+STEPS = [
+    Step("about", "About you", forms.AboutForm),
+    Step("focus", "Specialties and goals", forms.FocusForm),
+    Step("interests", "Interests", forms.InterestsForm),
+    Step("looking-for", "What you're looking for", forms.LookingForForm),
+]
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+
+
+@bp.route("/profile/<slug>", methods=["GET", "POST"])
+@login_required
+def edit_step(slug: str) -> ResponseReturnValue:
+    """One step of onboarding, or one section of the profile once onboarding is done."""
+    step = STEP_BY_SLUG.get(slug) or abort(404)
+    user = current_user._get_current_object()
+    profile = profile_for(user)
+    onboarding = profile.onboarded_at is None
+    form = step.form(data=step.form.initial(user, profile))
+    if form.validate_on_submit():
+        form.save(user, profile)
+        is_last = step is STEPS[-1]
+        if onboarding and is_last:
+            profile.onboarded_at = utcnow()
+        refresh_search_text(user, profile)
+        db.session.commit()
+        if onboarding and not is_last:
+            return _go_to_step(STEPS[STEPS.index(step) + 1])
+        flash("Your profile is ready: other members can now find you." if onboarding else "Saved.", "success")
+        return _redirect(url_for("profiles.show", user_id=user.id))
+    status = 422 if form.errors else 200
+    context = _step_context(step, form, user, profile)
+    if is_htmx():
+        return render_fragment("profiles/_step.html", status, **context)
+    return render_template("profiles/step.html", **context), status
+
+
+def _step_context(step: Step, form: forms.FlaskForm, user: User, profile) -> dict:
+    return {
+        "step": step,
+        "steps": STEPS,
+        "position": STEPS.index(step) + 1,
+        "form": form,
+        "onboarding": profile.onboarded_at is None,
+        "strength": profile_strength(user, profile),
+    }
+
+
+def _go_to_step(step: Step) -> ResponseReturnValue:
+    """The next step: its fragment for htmx (and the address bar follows), else a redirect."""
+    url = url_for("profiles.edit_step", slug=step.slug)
+    if not is_htmx():
+        return redirect(url, 303)
+    user = current_user._get_current_object()
+    profile = user.profile
+    form = step.form(data=step.form.initial(user, profile), formdata=None)
+    context = _step_context(step, form, user, profile)
+    return render_fragment("profiles/_step.html", headers={"HX-Push-Url": url}, **context)
+
+
+def _redirect(url: str) -> ResponseReturnValue:
+    if is_htmx():
+        return "", 204, {"HX-Redirect": url}
+    return redirect(url, 303)
+
+
+@bp.get("/profile/tags")
+@login_required
+def tag_suggestions() -> ResponseReturnValue:
+    """Existing interests that complete the one being typed (a <datalist> for the tag input)."""
+    typed = request.args.get("interests", "")[:1000]
+    done, _, current = typed.rpartition(",")
+    chosen = parse_tags(done)
+    stem = ", ".join(chosen) + ", " if chosen else ""
+    options = [stem + tag for tag in suggest_tags(current) if tag not in chosen]
+    return render_template("profiles/_tag_suggestions.html", options=options)
+
+
+@bp.get("/people")
+@verified_required
+def directory() -> ResponseReturnValue:
+    """Search members by name, workplace, specialty, interests and what they write."""
+    args = request.args
+    query = DirectoryQuery(
+        text=args.get("q", "")[:200],
+        stage=args.get("stage", "") if args.get("stage") in STAGE_BY_CODE else "",
+        region=args.get("region", "") if args.get("region") in REGIONS else "",
+        specialty=args.get("specialty", "") if args.get("specialty") in SPECIALTIES else "",
+        mentors_only=args.get("mentors") == "1",
+    )
+    page = db.paginate(directory_select(query), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    context = {
+        "query": query,
+        "page": page,
+        "stages": stage_choices(),
+        "regions": REGIONS,
+        "specialties": SPECIALTIES,
+        "page_args": {k: v for k, v in args.items() if k != "page" and v},
+    }
+    if request.headers.get("HX-Target") == "results":
+        found = f"{page.total} member{'s' if page.total != 1 else ''} found"
+        return render_fragment(
+            "profiles/_results.html", status_message=found, headers={"Vary": "HX-Target"}, **context
+        )
+    return render_template("profiles/directory.html", **context), 200, {"Vary": "HX-Target"}
+
+
+@bp.get("/people/<int:user_id>")
+@verified_required
+def show(user_id: int) -> ResponseReturnValue:
+    """A member's profile as other members see it."""
+    person = db.get_or_404(User, user_id)
+    own = person.id == current_user.id
+    if own and person.profile is None:
+        return redirect(url_for("profiles.edit_step", slug=STEPS[0].slug))
+    if person.profile is None or person.deleted_at is not None or not person.is_verified:
+        abort(404)
+    return render_template(
+        "profiles/show.html",
+        person=person,
+        profile=person.profile,
+        own=own,
+        strength=profile_strength(person, person.profile) if own else None,
+        steps=STEPS,
+        regions=REGIONS,
+        specialties=SPECIALTIES,
+        goals=GOALS,
+    )

@@ -1,0 +1,91 @@
+"""The people directory's query: full-text search ranked by relevance, plus filters.
+
+PostgreSQL searches a stored, weighted tsvector with a GIN index; SQLite an FTS5 index ranked
+by bm25. Both are fed the same two text columns (see models.py and service.refresh_search_text),
+so a search finds the same people on either database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Float, Integer, Select, exists, func, literal_column, select, text
+from sqlalchemy.orm import contains_eager
+
+from mentormatch.accounts.models import User
+from mentormatch.extensions import db
+from mentormatch.profiles.models import Profile, ProfileSpecialty
+from mentormatch.profiles.service import fold_accents
+
+MAX_TERMS = 8
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """What someone asked the directory for; every field optional."""
+
+    text: str = ""
+    stage: str = ""
+    region: str = ""
+    specialty: str = ""
+    mentors_only: bool = False
+
+
+def search_terms(raw: str) -> list[str]:
+    """Words to search for: letters and digits only (so nothing reaches the query syntax)."""
+    words = re.findall(r"\w+", fold_accents(raw).casefold())
+    return [word for word in words if word != "_"][:MAX_TERMS]
+
+
+def directory_select(query: DirectoryQuery) -> Select[tuple[User]]:
+    """Verified members with a profile matching the query, best matches first."""
+    statement = (
+        select(User)
+        .join(User.profile)
+        .options(contains_eager(User.profile))
+        .where(User.deleted_at.is_(None), User.email_verified_at.is_not(None))
+    )
+    if query.stage:
+        statement = statement.where(User.career_stage == query.stage)
+    if query.region:
+        statement = statement.where(Profile.region == query.region)
+    if query.specialty:
+        statement = statement.where(
+            exists().where(
+                ProfileSpecialty.user_id == Profile.user_id, ProfileSpecialty.code == query.specialty
+            )
+        )
+    if query.mentors_only:
+        statement = statement.where(Profile.mentor_status == "approved")
+    terms = search_terms(query.text)
+    if not terms:
+        return statement.order_by(func.lower(User.name), User.id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _postgres_search(statement, terms)
+    return _sqlite_search(statement, terms)
+
+
+def _postgres_search(statement: Select, terms: list[str]) -> Select:
+    # Every word must match, the last (or any) as a prefix: results update as you type.
+    tsquery = func.to_tsquery("english", " & ".join(f"{term}:*" for term in terms))
+    vector = literal_column("profile.search_vector")
+    rank = func.ts_rank(vector, tsquery)
+    return statement.where(vector.op("@@")(tsquery)).order_by(rank.desc(), func.lower(User.name), User.id)
+
+
+def _sqlite_search(statement: Select, terms: list[str]) -> Select:
+    match = " AND ".join(f'"{term}"*' for term in terms)
+    fts = (
+        text(
+            "SELECT rowid AS user_id, bm25(profile_fts, 10.0, 1.0) AS rank "
+            "FROM profile_fts WHERE profile_fts MATCH :match"
+        )
+        .bindparams(match=match)
+        .columns(user_id=Integer, rank=Float)
+        .subquery("fts")
+    )
+    # bm25: lower is a better match.
+    return statement.join(fts, fts.c.user_id == Profile.user_id).order_by(
+        fts.c.rank, func.lower(User.name), User.id
+    )

@@ -1,0 +1,176 @@
+"""Profile changes: tags, specialties and goals, the search text, and how complete a profile is."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from mentormatch.accounts.models import User
+from mentormatch.accounts.signals import account_deleting, personal_data_requested
+from mentormatch.extensions import db
+from mentormatch.profiles.models import Profile, Tag, profile_interest
+from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
+
+MAX_INTERESTS = 15
+MAX_TAG_LENGTH = 40
+MAX_SPECIALTIES = 6
+MAX_GOALS = 6
+
+
+def normalise_tag(raw: str) -> str:
+    """One spelling per interest: 'Cycling ', ' cycling' and '#Cycling' are all 'cycling'."""
+    text = unicodedata.normalize("NFC", raw).strip().lstrip("#").strip()
+    return re.sub(r"\s+", " ", text).casefold()
+
+
+def parse_tags(raw: str | Iterable[str]) -> list[str]:
+    """Tags from a comma-separated string (or a list), normalised, de-duplicated, in order."""
+    parts = re.split(r"[,;\n]", raw) if isinstance(raw, str) else list(raw)
+    tags: list[str] = []
+    for part in parts:
+        tag = normalise_tag(part)
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def tags_named(names: list[str]) -> list[Tag]:
+    """The Tag rows for these normalised names, creating the ones that don't exist yet."""
+    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    for name in names:
+        if name not in existing:
+            existing[name] = Tag(name=name)
+            db.session.add(existing[name])
+    return [existing[name] for name in names]
+
+
+def suggest_tags(prefix: str, limit: int = 8) -> list[str]:
+    """Existing interests starting with what someone is typing, most used first."""
+    prefix = normalise_tag(prefix)
+    if not prefix:
+        return []
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = (
+        select(Tag.name)
+        .outerjoin(profile_interest, profile_interest.c.tag_id == Tag.id)
+        .where(Tag.name.like(f"{escaped}%", escape="\\"))
+        .group_by(Tag.id, Tag.name)
+        .order_by(db.func.count(profile_interest.c.user_id).desc(), Tag.name)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def profile_for(user: User) -> Profile:
+    """The person's profile, made (empty) the first time it is needed."""
+    if user.profile is None:
+        user.profile = Profile()
+        db.session.add(user.profile)
+    return user.profile
+
+
+def fold_accents(text: str) -> str:
+    """'Siobhán Ó Briain' → 'Siobhan O Briain', so a search typed without accents still finds her."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def refresh_search_text(user: User, profile: Profile) -> None:
+    """Rebuild the text the directory searches from the account and the profile."""
+    stage = STAGE_BY_CODE.get(user.career_stage or "")
+    name = user.name or ""
+    primary = [
+        name,
+        fold_accents(name) if fold_accents(name) != name else "",
+        profile.organisation or "",
+        profile.department or "",
+        stage.label if stage else "",
+        profile.stage_detail or "",
+        *(SPECIALTIES.get(code, "") for code in profile.specialties),
+        *(tag.name for tag in profile.interests),
+    ]
+    secondary = [
+        REGIONS.get(profile.region or "", ""),
+        *(GOALS.get(code, "") for code in profile.goals),
+        profile.about or "",
+        profile.looking_for or "",
+    ]
+    profile.search_primary = " ".join(part for part in primary if part)
+    profile.search_secondary = " ".join(part for part in secondary if part)
+
+
+@dataclass(frozen=True)
+class Strength:
+    percent: int
+    hints: list[str]
+
+
+def profile_strength(user: User, profile: Profile | None) -> Strength:
+    """How much matching has to go on, with the concrete things that would improve it."""
+    checks: list[tuple[int, bool, str]] = []
+    if profile is None:
+        return Strength(0, ["Tell us about yourself to start getting matches."])
+    interests = len(profile.interests)
+    about = len((profile.about or "").split())
+    checks = [
+        (15, bool(profile.organisation), "add your medical school, trust or hospital"),
+        (10, bool(profile.region), "choose your region, so we can suggest people near you"),
+        (20, len(profile.specialties) >= 1, "choose at least one specialty you're interested in"),
+        (20, len(profile.goals) >= 1, "choose what you'd like help with"),
+        (
+            15,
+            interests >= 3,
+            f"add {3 - interests} more interest{'s' if 3 - interests != 1 else ''} to improve your matches",
+        ),
+        (10, about >= 20, "write a few sentences about yourself (20 words or more)"),
+        (10, bool((profile.looking_for or "").strip()), "say what you're looking for"),
+    ]
+    percent = sum(weight for weight, done, _ in checks if done)
+    hints = [hint[0].upper() + hint[1:] + "." for _, done, hint in checks if not done]
+    return Strength(percent, hints)
+
+
+@account_deleting.connect
+def _delete_profile(user: User) -> None:
+    """A deleted account keeps no profile: specialties, goals and interests go with it."""
+    db.session.execute(delete(Profile).where(Profile.user_id == user.id))
+
+
+@personal_data_requested.connect
+def _export_profile(user: User) -> dict:
+    """The profile section of someone's data download."""
+    profile = user.profile
+    if profile is None:
+        return {"profile": None}
+    return {
+        "profile": {
+            "stage_detail": profile.stage_detail,
+            "organisation": profile.organisation,
+            "department": profile.department,
+            "region": profile.region,
+            "specialties": list(profile.specialties),
+            "goals": list(profile.goals),
+            "interests": [tag.name for tag in profile.interests],
+            "about": profile.about,
+            "looking_for": profile.looking_for,
+            "availability_hours_a_month": profile.availability_hours,
+            "ways_to_meet": [
+                way
+                for way, chosen in (
+                    ("in_person", profile.meet_in_person),
+                    ("video", profile.meet_video),
+                    ("messages", profile.meet_messages),
+                )
+                if chosen
+            ],
+            "offers_mentoring": profile.offers_mentoring,
+            "mentor_status": profile.mentor_status,
+            "mentor_capacity": profile.mentor_capacity,
+            "registration_number": profile.registration_number,
+            "updated_at": profile.updated_at.isoformat() if profile.updated_at else None,
+        }
+    }
