@@ -248,6 +248,15 @@ ACCESS = {
     ("POST", "/settings/email"): {"anonymous": "login", "unverified": 422, "member": 422, "admin": 422},
     ("POST", "/settings/delete"): {"anonymous": "login", "unverified": 422, "member": 422, "admin": 422},
     ("POST", "/auth/verify/resend"): {"anonymous": "login", "unverified": 303, "member": 303, "admin": 303},
+    ("GET", "/people"): {"anonymous": "login", "unverified": 403, "member": 200, "admin": 200},
+    ("GET", "/profile/about"): {"anonymous": "login", "unverified": 200, "member": 200, "admin": 200},
+    ("POST", "/profile/about"): {"anonymous": "login", "unverified": 422, "member": 422, "admin": 422},
+    ("GET", "/profile/tags?interests=cy"): {
+        "anonymous": "login",
+        "unverified": 200,
+        "member": 200,
+        "admin": 200,
+    },
 }
 
 
