@@ -4,6 +4,7 @@ Each test gets a fresh app on a fresh SQLite file, a real loopback SMTP server, 
 context. htmx is served from node_modules in place of the CDN (the machine may be offline); every
 other request that leaves 127.0.0.1 is aborted and fails the test. Console errors, page errors and
 CSP violations fail the test too, unless the test says it expects them (`browser_errors.allow`).
+axe-core, for the accessibility tests, is served from node_modules at AXE_PATH on the live server.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ from tests.smtp_server import SMTPServer, smtp_settings
 BROWSER_DIR = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 HTMX_FILE = ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"
+AXE_FILE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Where pages can load axe-core from: a path on the live server itself (see route_request).
+AXE_PATH = "/__axe.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -58,8 +62,9 @@ def _missing() -> list[str]:
     missing = []
     if not CHROMIUM.is_file():
         missing.append(f"Chromium at {CHROMIUM} (install it with `apt-get install -y chromium`)")
-    if not HTMX_FILE.is_file():
-        missing.append(f"htmx at {HTMX_FILE.relative_to(ROOT)} (install it with `npm ci`)")
+    for name, path in (("htmx", HTMX_FILE), ("axe-core", AXE_FILE)):
+        if not path.is_file():
+            missing.append(f"{name} at {path.relative_to(ROOT)} (install it with `npm ci`)")
     return missing
 
 
@@ -251,10 +256,10 @@ def browser_errors() -> BrowserErrors:
     return BrowserErrors()
 
 
-def _htmx_from_node_modules(route: Route) -> None:
+def _script_from_node_modules(route: Route, path: Path) -> None:
     route.fulfill(
         status=200,
-        body=HTMX_FILE.read_bytes(),
+        body=path.read_bytes(),
         content_type="application/javascript",
         headers={"Access-Control-Allow-Origin": "*"},
     )
@@ -263,15 +268,23 @@ def _htmx_from_node_modules(route: Route) -> None:
 @pytest.fixture
 def new_context(
     browser: Browser, live_server: LiveServer, browser_errors: BrowserErrors
-) -> Iterator[Callable[[], BrowserContext]]:
-    """new_context() makes a browser context on the live server, with htmx routed and errors recorded."""
+) -> Iterator[Callable[..., BrowserContext]]:
+    """new_context(**options) makes a browser context on the live server, with htmx routed and errors
+    recorded; options go to Playwright's browser.new_context (e.g. java_script_enabled=False).
+
+    The test fails if the browser logged an error it didn't expect, in any of the contexts.
+    """
     contexts: list[BrowserContext] = []
 
     def route_request(route: Route) -> None:
         url = route.request.url
+        parts = urlsplit(url)
         if url == HTMX_URL:
-            _htmx_from_node_modules(route)
-        elif urlsplit(url).hostname == "127.0.0.1":
+            _script_from_node_modules(route, HTMX_FILE)
+        elif parts.hostname == "127.0.0.1" and parts.path == AXE_PATH:
+            # Same origin as the page, so the page's CSP (script-src 'self') lets it load.
+            _script_from_node_modules(route, AXE_FILE)
+        elif parts.hostname == "127.0.0.1":
             route.fallback()
         else:
             browser_errors.errors.append(f"request to the network aborted: {url}")
@@ -282,8 +295,8 @@ def new_context(
             location = message.location.get("url", "")
             browser_errors.errors.append(f"console error: {message.text} ({location})")
 
-    def make() -> BrowserContext:
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    def make(**options: object) -> BrowserContext:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
         context.set_default_timeout(WAIT_SECONDS * 1000)
         context.route("**/*", route_request)
         context.expose_function(
@@ -296,14 +309,13 @@ def new_context(
         return context
 
     yield make
+    unexpected = browser_errors.unexpected()
     for context in contexts:
         context.close()
+    assert not unexpected, "the browser reported:\n" + "\n".join(unexpected)
 
 
 @pytest.fixture
-def page(new_context: Callable[[], BrowserContext], browser_errors: BrowserErrors) -> Iterator[Page]:
+def page(new_context: Callable[..., BrowserContext]) -> Page:
     """A page in a fresh context; the test fails if the browser logged an error it didn't expect."""
-    page = new_context().new_page()
-    yield page
-    unexpected = browser_errors.unexpected()
-    assert not unexpected, "the browser reported:\n" + "\n".join(unexpected)
+    return new_context().new_page()

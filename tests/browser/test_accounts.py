@@ -2,41 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Page, expect
 
 from mentormatch.htmx import HTMX_VERSION
 from tests.browser.conftest import BrowserErrors, LiveServer
+from tests.browser.helpers import FAILED_LOAD, path_of, status, tab_to, wait_for_htmx
 from tests.helpers import PASSWORD, make_user
 
 NAME = "Siobhán Ó Briain"
 EMAIL = "siobhan@example.ac.uk"
 NEW_PASSWORD = "violet kettle harbour mornings"
 
-# Pages answered with 4xx on purpose (a form with errors, an unknown URL) log this in Chromium.
-FAILED_LOAD = r"Failed to load resource: the server responded with a status of {}"
-
-
-def path_of(page: Page) -> str:
-    return re.sub(r"^https?://[^/]+", "", page.url)
-
 
 def log_in(page: Page, email: str, password: str) -> None:
+    """Submit the login form (whether or not the password is right)."""
     page.goto("/auth/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
 
 
-def status(page: Page):
-    return page.locator("#status")
-
-
 def test_htmx_loads_under_the_csp_with_its_sri_hash(page: Page) -> None:
     page.goto("/")
-    page.wait_for_function("typeof htmx !== 'undefined'")
+    wait_for_htmx(page)
     assert page.evaluate("typeof htmx !== 'undefined' && htmx.version") == HTMX_VERSION
     # The <meta name="htmx-config"> settings were read: no eval, no inline indicator styles.
     assert page.evaluate("[htmx.config.allowEval, htmx.config.includeIndicatorStyles]") == [False, False]
@@ -119,7 +109,7 @@ def test_settings_change_password_with_htmx(
     page.get_by_role("link", name="Settings").click()
     section = page.locator("#password-section")
     expect(section.get_by_role("heading", name="Change your password")).to_be_visible()
-    page.wait_for_function("typeof htmx !== 'undefined'")
+    wait_for_htmx(page)
     # Survives only as long as this document: a full page load would remove it.
     page.evaluate("window.__sameDocument = 'yes'")
 
@@ -148,15 +138,6 @@ def test_settings_change_password_with_htmx(
     assert path_of(elsewhere).startswith("/auth/login")
     expect(elsewhere.get_by_role("heading", name="Log in")).to_be_visible()
     expect(status(elsewhere)).to_contain_text("Please log in to see that page.")
-
-
-def tab_to(page: Page, target, most: int = 25) -> None:
-    """Press Tab until `target` has focus."""
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        if target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"{target} not reached in {most} Tab presses")
 
 
 def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page: Page) -> None:
