@@ -68,7 +68,7 @@ def edit_step(slug: str) -> ResponseReturnValue:
     status = 422 if form.errors else 200
     context = _step_context(step, form, user, profile)
     if is_htmx():
-        return render_fragment("profiles/_step.html", status, **context)
+        return render_fragment("profiles/_step.html", status, as_fragment=True, **context)
     return render_template("profiles/step.html", **context), status
 
 
@@ -92,7 +92,7 @@ def _go_to_step(step: Step) -> ResponseReturnValue:
     profile = user.profile
     form = step.form(data=step.form.initial(user, profile), formdata=None)
     context = _step_context(step, form, user, profile)
-    return render_fragment("profiles/_step.html", headers={"HX-Push-Url": url}, **context)
+    return render_fragment("profiles/_step.html", headers={"HX-Push-Url": url}, as_fragment=True, **context)
 
 
 def _redirect(url: str) -> ResponseReturnValue:
