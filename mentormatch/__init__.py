@@ -64,12 +64,14 @@ def _register_blueprints(app: Flask) -> None:
     from mentormatch import pages
     from mentormatch.accounts import routes as auth
     from mentormatch.accounts import settings
+    from mentormatch.admin import routes as admin
     from mentormatch.profiles import routes as profiles
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(settings.bp)
     app.register_blueprint(profiles.bp)
+    app.register_blueprint(admin.bp)
 
 
 def _register_template_globals(app: Flask) -> None:
@@ -120,7 +122,9 @@ def _then(body, callback):
 
 def _register_commands(app: Flask) -> None:
     from mentormatch.accounts.cli import users_cli
+    from mentormatch.importing.cli import import_users_command
     from mentormatch.mail.cli import mail_cli
 
+    users_cli.add_command(import_users_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)

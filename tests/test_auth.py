@@ -292,8 +292,14 @@ def test_create_admin_invites_a_new_person_to_set_a_password(app, runner, client
     [invitation] = outbox(app)
     link = link_in(invitation, "/auth/invitation/")
     assert link in result.output.replace("http://localhost", "")
-    assert submit(client, link, {"password": "programme lead passphrase"}).status_code == 303
+    refused = submit(client, link, {"password": "programme lead passphrase"})
+    assert refused.status_code == 422 and "agree to the terms" in refused.get_data(as_text=True)
+    assert (
+        submit(client, link, {"password": "programme lead passphrase", "accept_terms": "y"}).status_code
+        == 303
+    )
     assert log_in(client, "dean@example.nhs.uk", "programme lead passphrase").status_code == 303
+    assert get_user(app, "dean@example.nhs.uk").terms_accepted_at is not None
 
 
 def test_create_admin_refuses_a_non_address(runner):

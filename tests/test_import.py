@@ -181,13 +181,14 @@ def test_the_invitation_link_sets_a_password_once_and_then_they_log_in(app, runn
 
     page = client.get(link)
     assert page.status_code == 200 and "siobhan.obriain@example.ie" in page.get_data(as_text=True)
-    response = submit(client, link, {"password": "a new and long passphrase"})
+    response = submit(client, link, {"password": "a new and long passphrase", "accept_terms": "y"})
     assert response.status_code == 303
     assert log_in(client, "siobhan.obriain@example.ie", "a new and long passphrase").status_code == 303
     assert client.get("/").status_code == 200
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "siobhan.obriain@example.ie"))
         assert user.password_hash.startswith("$argon2id$") and user.is_verified
+        assert user.terms_accepted_at is not None  # they agreed themselves, on the invitation page
 
     client.post("/auth/logout", data={"csrf_token": ""})
     assert client.get(link).status_code == 400  # single use

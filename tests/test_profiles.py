@@ -262,3 +262,25 @@ def test_the_data_download_includes_the_profile(app, client, login_as):
 def test_an_unknown_step_is_404(client, login_as):
     login_as("member")
     assert client.get("/profile/nonsense").status_code == 404
+
+
+def test_line_breaks_are_kept_but_control_characters_refused_in_long_text(app, client, login_as):
+    user_id = login_as("member")
+    refused = submit(client, "/profile/about", {**ABOUT, "about": "Hello\x00there"})
+    assert refused.status_code == 422 and "control characters" in refused.get_data(as_text=True)
+
+    assert submit(client, "/profile/about", {**ABOUT, "about": "Line one\r\n\tLine two"}).status_code == 303
+    assert profile_of(app, user_id).about == "Line one\r\n\tLine two"
+
+
+def test_adding_an_interest_that_already_exists_reuses_the_tag(app, client, login_as):
+    login_as("member")
+    with app.app_context():
+        from mentormatch.profiles.service import tags_named
+
+        first = [tag.id for tag in tags_named(["cycling", "choir"])]
+        db.session.commit()
+        again = [tag.id for tag in tags_named(["choir", "cycling", "baking"])]
+        db.session.commit()
+        assert again[:2] == first[::-1]
+        assert db.session.scalar(select(db.func.count()).select_from(Tag)) == 3

@@ -19,8 +19,8 @@ def _normalise_email(value: str | None) -> str | None:
 
 
 def no_control_characters(form: FlaskForm, field: StringField) -> None:
-    """Refuse invisible control characters (PostgreSQL can't even store NUL)."""
-    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in field.data or ""):
+    """Refuse invisible control characters (PostgreSQL cannot store NUL); line breaks and tabs are fine."""
+    if any((ord(char) < 32 and char not in "\t\n\r") or 127 <= ord(char) < 160 for char in field.data or ""):
         raise ValidationError("Remove the invisible control characters from this field.")
 
 
@@ -120,6 +120,15 @@ class SetPasswordForm(_AccountPasswordForm):
 
     def validate_password(self, field: PasswordField) -> None:
         check_new_password(field, self.account_email, self.account_name)
+
+
+class AcceptInvitationForm(SetPasswordForm):
+    """An invited person's first password; they agree to the terms themselves, here."""
+
+    accept_terms = BooleanField(
+        "I agree to the terms of use and the privacy notice",
+        validators=[DataRequired("You need to agree to the terms and privacy notice to join.")],
+    )
 
 
 class ChangePasswordForm(_AccountPasswordForm):

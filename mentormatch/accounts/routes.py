@@ -17,8 +17,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts import service
-from mentormatch.accounts.forms import LoginForm, ResetRequestForm, SetPasswordForm, SignupForm
+from mentormatch.accounts.forms import (
+    AcceptInvitationForm,
+    LoginForm,
+    ResetRequestForm,
+    SetPasswordForm,
+    SignupForm,
+)
 from mentormatch.accounts.tokens import Purpose, TokenError, check_token, consume_token
+from mentormatch.database import utcnow
 from mentormatch.extensions import db, limiter
 from mentormatch.web import safe_next
 
@@ -153,7 +160,8 @@ def set_password_from_link(token: str) -> ResponseReturnValue:
         user = check_token(token, purpose).user
     except TokenError as error:
         return render_template("auth/link_problem.html", reason=error.reason, kind=kind), 400
-    form = SetPasswordForm(account_email=user.email, account_name=user.name or "")
+    form_class = AcceptInvitationForm if invitation else SetPasswordForm
+    form = form_class(account_email=user.email, account_name=user.name or "")
     if form.validate_on_submit():
         try:
             consume_token(token, purpose)
@@ -161,6 +169,8 @@ def set_password_from_link(token: str) -> ResponseReturnValue:
             return render_template("auth/link_problem.html", reason=error.reason, kind=kind), 400
         service.set_password(user, form.password.data, notify=not invitation)
         service.mark_verified(user)  # the link proved they read this mailbox
+        if invitation:
+            user.terms_accepted_at = utcnow()
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()

@@ -53,7 +53,11 @@ def long_text_field(label: str, max_length: int) -> TextAreaField:
     return TextAreaField(
         label,
         filters=[_strip, _blank_to_none],
-        validators=[Optional(), Length(max=max_length, message=f"Use at most {max_length} characters.")],
+        validators=[
+            Optional(),
+            Length(max=max_length, message=f"Use at most {max_length} characters."),
+            no_control_characters,
+        ],
     )
 
 

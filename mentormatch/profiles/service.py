@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
@@ -39,13 +41,20 @@ def parse_tags(raw: str | Iterable[str]) -> list[str]:
 
 
 def tags_named(names: list[str]) -> list[Tag]:
-    """The Tag rows for these normalised names, creating the ones that don't exist yet."""
-    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
-    for name in names:
-        if name not in existing:
-            existing[name] = Tag(name=name)
-            db.session.add(existing[name])
-    return [existing[name] for name in names]
+    """The Tag rows for these normalised names, creating the ones that don't exist yet.
+
+    Two people adding the same new interest at once is fine: the insert skips names that
+    already exist (ON CONFLICT DO NOTHING on both databases) instead of failing.
+    """
+    if not names:
+        return []
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(Tag).values([{"name": name} for name in names]).on_conflict_do_nothing(index_elements=["name"])
+    )
+    by_name = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    return [by_name[name] for name in names]
 
 
 def suggest_tags(prefix: str, limit: int = 8) -> list[str]:
