@@ -122,9 +122,11 @@ def _then(body, callback):
 
 def _register_commands(app: Flask) -> None:
     from mentormatch.accounts.cli import users_cli
+    from mentormatch.demo.cli import seed_demo_command
     from mentormatch.importing.cli import import_users_command
     from mentormatch.mail.cli import mail_cli
 
     users_cli.add_command(import_users_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(seed_demo_command)

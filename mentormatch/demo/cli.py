@@ -1,0 +1,67 @@
+"""`flask seed-demo`: a realistic demo population in an empty database, and the demo logins."""
+
+from __future__ import annotations
+
+import time
+from random import Random
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from mentormatch.accounts.models import User
+from mentormatch.accounts.passwords import hash_password
+from mentormatch.database import utcnow
+from mentormatch.demo.generate import generate_people
+from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from mentormatch.demo.seed import seed_members
+from mentormatch.extensions import db
+from mentormatch.web import absolute_url
+
+ROLE_DESCRIPTIONS = {
+    "admin": "programme admin",
+    "student": "Year 4 medical student, Leeds",
+    "mentor": "consultant cardiologist, approved mentor",
+}
+
+
+@click.command("seed-demo")
+@click.option(
+    "--users",
+    "count",
+    type=click.IntRange(min=len(DEMO_LOGINS), max=1_000_000),
+    default=300,
+    show_default=True,
+    help="Members in all, the three demo logins included.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed makes the same people.")
+@with_appcontext
+def seed_demo_command(count: int, seed: int) -> None:
+    """Fill an empty database with demo members and print the demo logins (safe to run again)."""
+    members = db.session.scalar(select(func.count()).select_from(User))
+    if members:
+        click.echo(f"The database already has {members} member{'s' if members != 1 else ''}: nothing seeded.")
+    else:
+        started = time.perf_counter()
+        logins = list(DEMO_LOGINS.values())
+        rng = Random(seed)  # noqa: S311  (demo data: repeatable on purpose, not a secret)
+        people = generate_people(count - len(logins), rng, alongside=logins)
+        # One hash for everyone: argon2 is slow on purpose, and every demo account shares the password.
+        seed_members([*logins, *people], hash_password(DEMO_PASSWORD), now=utcnow())
+        db.session.commit()
+        click.echo(f"Seeded {count} demo members (seed {seed}) in {time.perf_counter() - started:.1f} s.")
+    _print_logins()
+
+
+def _print_logins() -> None:
+    emails = {person.email: role for role, person in DEMO_LOGINS.items()}
+    found = {
+        emails[email]: name
+        for email, name in db.session.execute(select(User.email, User.name).where(User.email.in_(emails)))
+    }
+    if not found:
+        return
+    click.echo(f"\nDemo logins at {absolute_url('auth.login')} (password: {DEMO_PASSWORD})")
+    for role, person in DEMO_LOGINS.items():
+        if role in found:
+            click.echo(f"  {role:<8} {person.email:<36} {found[role]}, {ROLE_DESCRIPTIONS[role]}")
