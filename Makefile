@@ -1,5 +1,5 @@
 # The two commands in the README:
-#   make run    install everything and serve the site on http://127.0.0.1:5000 (SQLite in instance/)
+#   make run    install everything, seed demo members once, serve http://127.0.0.1:5000 (SQLite in instance/)
 #   make test   install the test extras and run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -30,6 +30,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 run: $(VENV)/.app-installed
 	$(FLASK) --debug db upgrade
+	$(FLASK) --debug seed-demo --users 300
 	$(FLASK) --debug run
 
 test: $(VENV)/.test-installed node_modules/.package-lock.json

@@ -82,6 +82,8 @@ def people(app):
             interests=["choir", "cycling"],
             looking_for="Leadership advice from a senior midwife",
         ),
+        "lukasz": add_member(app, "Łukasz Wójcik", organisation="Ninewells Hospital", region="scotland"),
+        "soren": add_member(app, "Søren Sørensen", organisation="Ninewells Hospital", region="scotland"),
     }
 
 
@@ -103,6 +105,8 @@ def member(client, login_as):
         ("siobhan", ["Siobhán Ó Briain"]),  # typed without the accent
         ("Siobhán", ["Siobhán Ó Briain"]),
         ("nguyen", ["Nguyễn Thị Lan"]),
+        ("lukasz", ["Łukasz Wójcik"]),  # letters Unicode doesn't decompose
+        ("sorensen", ["Søren Sørensen"]),
         ("Royal Victoria", ["Siobhán Ó Briain"]),  # organisation
         ("maternity", ["Nguyễn Thị Lan"]),  # department
         ("intensive care", ["Siobhán Ó Briain"]),  # specialty label
@@ -124,13 +128,19 @@ def test_results_are_ordered_by_relevance(member, people):
 
 
 def test_without_a_search_everyone_is_listed_by_name(member, people):
-    assert (
-        names(member) == ["Amira Khan", "Nguyễn Thị Lan", "Priya Raman", "Siobhán Ó Briain", "Tom Okafor"][1:]
-        or True
-    )
     listed = names(member)
-    assert listed == sorted(listed, key=str.lower)
-    assert {"Priya Raman", "Tom Okafor", "Siobhán Ó Briain", "Nguyễn Thị Lan"} <= set(listed)
+    # The viewer (Amira Khan) has no profile yet, so isn't listed.
+    assert set(listed) == {
+        "Łukasz Wójcik",
+        "Nguyễn Thị Lan",
+        "Priya Raman",
+        "Siobhán Ó Briain",
+        "Søren Sørensen",
+        "Tom Okafor",
+    }
+    # Where Ł and Ø sort depends on the database's collation; plain names are alphabetical.
+    plain = [name for name in listed if name[0] in "NPST"]
+    assert plain == ["Nguyễn Thị Lan", "Priya Raman", "Siobhán Ó Briain", "Søren Sørensen", "Tom Okafor"]
 
 
 @pytest.mark.parametrize(
@@ -171,10 +181,9 @@ def test_paging_keeps_the_search(app, member):
     third = member.get("/people", query_string={"q": "leeds", "page": 3}).get_data(as_text=True)
     assert len(re.findall(r'class="person-card', third)) == 5
     beyond = member.get("/people", query_string={"q": "leeds", "page": 9})
-    assert (
-        beyond.status_code == 200
-        and "Page" not in beyond.get_data(as_text=True).split("members matching")[1][:0]
-    )
+    assert beyond.status_code == 200  # past the end: an empty page, not an error
+    assert 'class="person-card' not in beyond.get_data(as_text=True)
+    assert "There are no more results" in beyond.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

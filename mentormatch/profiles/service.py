@@ -82,9 +82,33 @@ def profile_for(user: User) -> Profile:
     return user.profile
 
 
+# Letters that Unicode doesn't decompose into a plain letter plus an accent.
+_PLAIN_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "ı": "i",
+        "đ": "d",
+        "Đ": "D",
+        "ħ": "h",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+    }
+)
+
+
 def fold_accents(text: str) -> str:
-    """'Siobhán Ó Briain' → 'Siobhan O Briain', so a search typed without accents still finds her."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """'Siobhán Ó Briain' → 'Siobhan O Briain', 'Łukasz' → 'Lukasz': found when typed without accents."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
