@@ -169,7 +169,9 @@ def test_html_in_a_profile_is_shown_as_text(app, client, login_as):
         client,
         (
             ("about", {**ABOUT, "name": f"Eve {script}", "about": f"Hi {script}"}),
+            ("focus", FOCUS),
             ("interests", {"interests": script}),
+            ("looking-for", LOOKING),
         ),
     )
     viewer = app.test_client()

@@ -27,6 +27,8 @@ from mentormatch.web import is_htmx, render_fragment
 bp = Blueprint("profiles", __name__)
 
 PER_PAGE = 20
+MAX_PAGE = 10_000
+SEARCH_PARAMETERS = ("q", "stage", "region", "specialty", "mentors")
 
 
 @dataclass(frozen=True)
@@ -125,14 +127,17 @@ def directory() -> ResponseReturnValue:
         specialty=args.get("specialty", "") if args.get("specialty") in SPECIALTIES else "",
         mentors_only=args.get("mentors") == "1",
     )
-    page = db.paginate(directory_select(query), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page_number = args.get("page", 1, type=int)
+    page_number = min(max(page_number, 1), MAX_PAGE)  # no overflow from page=10**30
+    page = db.paginate(directory_select(query), page=page_number, per_page=PER_PAGE, error_out=False)
     context = {
         "query": query,
         "page": page,
         "stages": stage_choices(),
         "regions": REGIONS,
         "specialties": SPECIALTIES,
-        "page_args": {k: v for k, v in args.items() if k != "page" and v},
+        # Only the search's own parameters go into the page links.
+        "page_args": {key: args[key] for key in SEARCH_PARAMETERS if args.get(key)},
     }
     if request.headers.get("HX-Target") == "results":
         found = f"{page.total} member{'s' if page.total != 1 else ''} found"
@@ -150,7 +155,8 @@ def show(user_id: int) -> ResponseReturnValue:
     own = person.id == current_user.id
     if own and person.profile is None:
         return redirect(url_for("profiles.edit_step", slug=STEPS[0].slug))
-    if person.profile is None or person.deleted_at is not None or not person.is_verified:
+    profile = person.profile
+    if profile is None or profile.onboarded_at is None or person.deleted_at or not person.is_verified:
         abort(404)
     return render_template(
         "profiles/show.html",

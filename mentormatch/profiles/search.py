@@ -1,8 +1,10 @@
 """The people directory's query: full-text search ranked by relevance, plus filters.
 
 PostgreSQL searches a stored, weighted tsvector with a GIN index; SQLite an FTS5 index ranked
-by bm25. Both are fed the same two text columns (see models.py and service.refresh_search_text),
-so a search finds the same people on either database.
+by bm25. Both index the same two accent-folded text columns (see models.py and
+service.refresh_search_text) without stemming or stop words, and every typed word is matched as
+a prefix: "consulta" finds consultants, "a" finds anyone with a word starting with a, and a
+search finds the same people on either database.
 """
 
 from __future__ import annotations
@@ -39,12 +41,16 @@ def search_terms(raw: str) -> list[str]:
 
 
 def directory_select(query: DirectoryQuery) -> Select[tuple[User]]:
-    """Verified members with a profile matching the query, best matches first."""
+    """Verified members with a finished profile matching the query, best matches first."""
     statement = (
         select(User)
         .join(User.profile)
         .options(contains_eager(User.profile))
-        .where(User.deleted_at.is_(None), User.email_verified_at.is_not(None))
+        .where(
+            User.deleted_at.is_(None),
+            User.email_verified_at.is_not(None),
+            Profile.onboarded_at.is_not(None),  # listed once they've finished setting up
+        )
     )
     if query.stage:
         statement = statement.where(User.career_stage == query.stage)
@@ -67,8 +73,8 @@ def directory_select(query: DirectoryQuery) -> Select[tuple[User]]:
 
 
 def _postgres_search(statement: Select, terms: list[str]) -> Select:
-    # Every word must match, the last (or any) as a prefix: results update as you type.
-    tsquery = func.to_tsquery("english", " & ".join(f"{term}:*" for term in terms))
+    # Every word must match as a prefix, so results are right while a word is half-typed.
+    tsquery = func.to_tsquery("simple", " & ".join(f"{term}:*" for term in terms))
     vector = literal_column("profile.search_vector")
     rank = func.ts_rank(vector, tsquery)
     return statement.where(vector.op("@@")(tsquery)).order_by(rank.desc(), func.lower(User.name), User.id)

@@ -115,10 +115,8 @@ def fold_accents(text: str) -> str:
 def refresh_search_text(user: User, profile: Profile) -> None:
     """Rebuild the text the directory searches from the account and the profile."""
     stage = STAGE_BY_CODE.get(user.career_stage or "")
-    name = user.name or ""
     primary = [
-        name,
-        fold_accents(name) if fold_accents(name) != name else "",
+        user.name or "",
         profile.organisation or "",
         profile.department or "",
         stage.label if stage else "",
@@ -132,8 +130,9 @@ def refresh_search_text(user: User, profile: Profile) -> None:
         profile.about or "",
         profile.looking_for or "",
     ]
-    profile.search_primary = " ".join(part for part in primary if part)
-    profile.search_secondary = " ".join(part for part in secondary if part)
+    # Folded, so "Siobhan" finds "Siobhán" and "Lodz" finds "Łódź" on both databases.
+    profile.search_primary = fold_accents(" ".join(part for part in primary if part))
+    profile.search_secondary = fold_accents(" ".join(part for part in secondary if part))
 
 
 @dataclass(frozen=True)

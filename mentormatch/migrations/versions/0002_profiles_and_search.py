@@ -19,8 +19,8 @@ depends_on = None
 
 
 PG_SEARCH_VECTOR = (
-    "setweight(to_tsvector('english', coalesce(search_primary, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(search_secondary, '')), 'B')"
+    "setweight(to_tsvector('simple', coalesce(search_primary, '')), 'A') || "
+    "setweight(to_tsvector('simple', coalesce(search_secondary, '')), 'B')"
 )
 POSTGRES_SEARCH = [
     f"ALTER TABLE profile ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({PG_SEARCH_VECTOR}) STORED",
@@ -28,7 +28,7 @@ POSTGRES_SEARCH = [
 ]
 SQLITE_SEARCH = [
     "CREATE VIRTUAL TABLE profile_fts USING fts5(search_primary, search_secondary, content='profile', "
-    "content_rowid='user_id', tokenize='porter unicode61 remove_diacritics 2')",
+    "content_rowid='user_id', tokenize='unicode61 remove_diacritics 2')",
     "CREATE TRIGGER profile_fts_insert AFTER INSERT ON profile BEGIN "
     "INSERT INTO profile_fts(rowid, search_primary, search_secondary) "
     "VALUES (new.user_id, new.search_primary, new.search_secondary); END",
