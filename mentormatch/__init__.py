@@ -75,12 +75,13 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_globals(app: Flask) -> None:
-    from mentormatch import htmx
+    from mentormatch import htmx, limits
     from mentormatch.web import absolute_url, field_attributes
 
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
         field_attributes=field_attributes,
+        limits=limits,
         htmx_url=htmx.HTMX_URL,
         htmx_integrity=htmx.HTMX_INTEGRITY,
         htmx_config=json.dumps(htmx.HTMX_CONFIG, separators=(",", ":")),

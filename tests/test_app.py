@@ -288,3 +288,33 @@ def test_logging_in_returns_to_the_page_but_not_to_a_form_address(client):
     token = csrf_from(client.get("/").get_data(as_text=True))
     response = client.post("/settings/password", data={"csrf_token": token})
     assert response.headers["Location"] == "/auth/login"
+
+
+# Fragments that htmx asks for by HX-Target get the same protection as their pages.
+FRAGMENTS = [
+    ("GET", "/people?q=a", "results", {"anonymous": 401, "unverified": 403, "member": 200, "admin": 200}),
+    (
+        "GET",
+        "/profile/focus",
+        "profile-step",
+        {"anonymous": 401, "unverified": 200, "member": 200, "admin": 200},
+    ),
+    (
+        "POST",
+        "/admin/import",
+        "import-report",
+        {"anonymous": 401, "unverified": 403, "member": 403, "admin": 422},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path", "target", "expected"), FRAGMENTS)
+def test_fragment_access(client, login_as, role, method, path, target, expected):
+    login_as(role)
+    headers = {"HX-Request": "true", "HX-Target": target}
+    data = {"csrf_token": csrf_from(client.get("/").get_data(as_text=True))} if method == "POST" else None
+    response = client.open(path, method=method, headers=headers, data=data)
+    assert response.status_code == expected[role]
+    if response.status_code in (401, 403):
+        assert "<html" not in response.get_data(as_text=True)  # a fragment, never a whole page

@@ -309,3 +309,19 @@ def test_ten_thousand_members_on_sqlite(tmp_path):
         db.session.execute(text("INSERT INTO profile_fts(profile_fts, rank) VALUES ('integrity-check', 1)"))
         assert db.session.scalar(text("SELECT count(*) FROM profile_fts WHERE profile_fts MATCH 'okafor'"))
         db.engine.dispose()
+
+
+def test_seed_demo_refuses_outside_debug_mode(tmp_path):
+    """Its admin has a published password: a real site must never get it."""
+    from mentormatch import create_app
+    from tests.conftest import make_test_config
+
+    app = create_app({**make_test_config(f"sqlite:///{tmp_path / 'prod.db'}", tmp_path), "TESTING": False})
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--users", "10"])
+    assert result.exit_code == 2
+    assert "only runs in debug mode" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+        db.engine.dispose()

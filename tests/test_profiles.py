@@ -156,8 +156,7 @@ def test_bad_input_gets_a_field_error_and_changes_nothing(app, client, login_as,
 
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    profile = profile_of(app, user_id)
-    assert profile is None or (not profile.organisation and not profile.specialties and not profile.interests)
+    assert profile_of(app, user_id) is None  # not even an empty profile was saved
     with app.app_context():
         assert db.session.get(User, user_id).name == "Amira Khan"
 
@@ -186,7 +185,15 @@ def test_html_in_a_profile_is_shown_as_text(app, client, login_as):
 
 def test_tag_suggestions_complete_the_interest_being_typed(app, client, login_as):
     login_as("member")
-    onboard(client, (("interests", {"interests": "cycling, climbing, choir"}),))
+    onboard(
+        client,
+        (
+            ("about", ABOUT),
+            ("focus", FOCUS),
+            ("interests", {"interests": "cycling, climbing, choir"}),
+            ("looking-for", LOOKING),
+        ),
+    )
 
     response = client.get("/profile/tags", query_string={"interests": "baking, cl"})
 
@@ -194,6 +201,41 @@ def test_tag_suggestions_complete_the_interest_being_typed(app, client, login_as
     assert '<datalist id="interest-suggestions">' in page
     assert '<option value="baking, climbing">' in page
     assert "cycling" not in page
+
+
+def test_suggestions_never_offer_a_deleted_members_words(app, client, login_as):
+    login_as("member")
+    onboard(client)  # choir, cycling, line dancing
+    other = app.test_client()
+    make_user(app, "other@example.ac.uk")
+    submit(other, "/auth/login", {"email": "other@example.ac.uk", "password": PASSWORD})
+    onboard(
+        other,
+        (
+            ("about", ABOUT),
+            ("focus", FOCUS),
+            ("interests", {"interests": "cycling, cyber security"}),
+            ("looking-for", LOOKING),
+        ),
+    )
+    assert "cyber security" in client.get("/profile/tags?interests=cy").get_data(as_text=True)
+
+    submit(other, "/settings/delete", {"delete-password": PASSWORD, "delete-confirm": "y"}, page="/settings")
+
+    suggestions = client.get("/profile/tags?interests=cy").get_data(as_text=True)
+    assert "cyber security" not in suggestions and '"cycling"' in suggestions
+    with app.app_context():
+        assert set(db.session.scalars(select(Tag.name))) == {"choir", "cycling", "line dancing"}
+
+
+def test_unverified_accounts_get_no_suggestions(app, client, login_as):
+    member = app.test_client()
+    make_user(app, "bola@example.ac.uk")
+    submit(member, "/auth/login", {"email": "bola@example.ac.uk", "password": PASSWORD})
+    onboard(member)
+    login_as("unverified")
+    response = client.get("/profile/tags?interests=c")
+    assert response.status_code == 200 and "<option" not in response.get_data(as_text=True)
 
 
 def test_the_strength_meter_names_what_is_missing(app, client, login_as):
@@ -286,3 +328,37 @@ def test_adding_an_interest_that_already_exists_reuses_the_tag(app, client, logi
         db.session.commit()
         assert again[:2] == first[::-1]
         assert db.session.scalar(select(db.func.count()).select_from(Tag)) == 3
+
+
+def test_single_line_fields_refuse_line_breaks(app, client, login_as):
+    user_id = login_as("member")
+    response = submit(client, "/profile/about", {**ABOUT, "name": "Eve\r\nBcc: x@evil.example"})
+    assert response.status_code == 422 and "control characters" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, user_id).name == "Amira Khan"
+
+
+@pytest.mark.parametrize(
+    ("new_stage", "status", "offers"),
+    [
+        ("gp", "pending", True),  # still a doctor with a GMC number: back to the admins
+        ("medical_student", None, False),  # students don't mentor
+        ("nurse_midwife", None, False),  # a GMC number is no NMC PIN
+    ],
+)
+def test_changing_stage_puts_a_mentors_approval_back(app, client, login_as, new_stage, status, offers):
+    user_id = login_as("member")
+    onboard(client, (("about", {**ABOUT, "career_stage": "consultant", "stage_detail": ""}),))
+    with app.app_context():
+        profile = db.session.get(Profile, user_id)
+        profile.offers_mentoring, profile.mentor_status, profile.registration_number = (
+            True,
+            "approved",
+            "1234567",
+        )
+        db.session.commit()
+
+    submit(client, "/profile/about", {**ABOUT, "career_stage": new_stage, "stage_detail": ""})
+
+    profile = profile_of(app, user_id)
+    assert (profile.mentor_status, profile.offers_mentoring) == (status, offers)

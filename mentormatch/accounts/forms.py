@@ -6,7 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
+from mentormatch import limits
 from mentormatch.accounts.passwords import MAX_LENGTH, password_problem
+from mentormatch.limits import control_character
 from mentormatch.vocabulary import stage_choices
 
 
@@ -19,8 +21,14 @@ def _normalise_email(value: str | None) -> str | None:
 
 
 def no_control_characters(form: FlaskForm, field: StringField) -> None:
-    """Refuse invisible control characters (PostgreSQL cannot store NUL); line breaks and tabs are fine."""
-    if any((ord(char) < 32 and char not in "\t\n\r") or 127 <= ord(char) < 160 for char in field.data or ""):
+    """Refuse invisible control characters, line breaks included, in a one-line field."""
+    if control_character(field.data or ""):
+        raise ValidationError("Remove the invisible control characters from this field.")
+
+
+def no_control_characters_but_line_breaks(form: FlaskForm, field: StringField) -> None:
+    """Refuse invisible control characters in a multi-line field; line breaks and tabs are fine."""
+    if control_character(field.data or "", multiline=True):
         raise ValidationError("Remove the invisible control characters from this field.")
 
 
@@ -31,7 +39,9 @@ def email_field(label: str = "Email address") -> EmailField:
         filters=[_normalise_email],
         validators=[
             DataRequired("Enter your email address."),
-            Length(max=254, message="An email address can't be longer than 254 characters."),
+            Length(
+                max=limits.EMAIL, message=f"An email address can't be longer than {limits.EMAIL} characters."
+            ),
             Email("Enter an email address like name@example.nhs.uk."),
         ],
     )
@@ -67,7 +77,7 @@ class SignupForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter your name."),
-            Length(max=120, message="Use at most 120 characters for your name."),
+            Length(max=limits.NAME, message=f"Use at most {limits.NAME} characters for your name."),
             no_control_characters,
         ],
     )

@@ -6,6 +6,7 @@ import time
 from random import Random
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -38,6 +39,12 @@ ROLE_DESCRIPTIONS = {
 @with_appcontext
 def seed_demo_command(count: int, seed: int) -> None:
     """Fill an empty database with demo members and print the demo logins (safe to run again)."""
+    if not (current_app.debug or current_app.testing):
+        # The demo admin's password is in the README: never on a real site.
+        raise click.UsageError(
+            "seed-demo only runs in debug mode (flask --app mentormatch --debug seed-demo): "
+            "its admin account has a published password."
+        )
     members = db.session.scalar(select(func.count()).select_from(User))
     if members:
         click.echo(f"The database already has {members} member{'s' if members != 1 else ''}: nothing seeded.")

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 
-from mentormatch.profiles.service import MAX_GOALS, MAX_INTERESTS, MAX_SPECIALTIES, MAX_TAG_LENGTH, parse_tags
+from mentormatch import limits
+from mentormatch.limits import MAX_GOALS, MAX_INTERESTS, MAX_SPECIALTIES, MAX_TAG_LENGTH, control_character
+from mentormatch.profiles.service import parse_tags
 from mentormatch.registration import normalise_registration_number, registration_body, registration_problem
 from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 
@@ -29,10 +31,16 @@ COLUMNS = (
     "registration_number",
 )
 # The same limits as the profile forms (and the database columns).
-MAX_LENGTHS = {"email": 254, "name": 120, "organisation": 120, "bio": 2000, "looking_for": 1000}
+MAX_LENGTHS = {
+    "email": limits.EMAIL,
+    "name": limits.NAME,
+    "organisation": limits.ORGANISATION,
+    "bio": limits.ABOUT,
+    "looking_for": limits.LOOKING_FOR,
+}
 MULTILINE = {"bio", "looking_for"}
 REQUIRED = {"email": "an email address", "name": "a name", "stage": "a career stage"}
-MIN_CAPACITY, MAX_CAPACITY = 1, 10
+MIN_CAPACITY, MAX_CAPACITY = limits.MIN_CAPACITY, limits.MAX_CAPACITY
 YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
 
 
@@ -71,8 +79,7 @@ class _Row:
         value = unicodedata.normalize("NFC", self.values[column].strip())
         if column in MULTILINE:
             value = value.replace("\r\n", "\n").replace("\r", "\n")
-        allowed = "\n\t" if column in MULTILINE else ""
-        control = next((c for c in value if _is_control(c) and c not in allowed), None)
+        control = control_character(value, multiline=column in MULTILINE)
         if control is not None:
             self.problem(column, f"contains an invisible control character (U+{ord(control):04X}): remove it")
             return None
@@ -169,11 +176,6 @@ def _mentoring(row: _Row, person: Person) -> None:
         if problem:
             row.problem("registration_number", problem)
     person.registration_number = normalise_registration_number(number) or None
-
-
-def _is_control(char: str) -> bool:
-    # The same rule as the forms' no_control_characters (PostgreSQL can't even store NUL).
-    return ord(char) < 32 or 127 <= ord(char) < 160
 
 
 def _suggest(code: str, codes: Collection[str]) -> str:

@@ -3,8 +3,8 @@
 Imported people are verified programme members: the programme vouches for their address, and
 the invitation link proves it again. Their profile is filled in and marked onboarded, so they
 appear in the directory and in matching at once. Nobody has accepted the terms of use on their
-behalf, so terms_accepted_at stays empty: it records the person's own agreement, which the
-invitation page would have to ask for. They get no digest until they opt in themselves.
+behalf, so terms_accepted_at stays empty until they agree themselves on the invitation page,
+where they choose a password. They get no digest until they opt in themselves.
 
 Like accounts.service, these functions work inside the caller's transaction (flushing, for ids)
 and queue their emails in it; the caller commits, or rolls back.

@@ -7,17 +7,12 @@ from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from mentormatch.accounts.forms import no_control_characters
+from mentormatch import limits
+from mentormatch.accounts.forms import no_control_characters, no_control_characters_but_line_breaks
 from mentormatch.accounts.models import User
+from mentormatch.limits import MAX_GOALS, MAX_INTERESTS, MAX_SPECIALTIES, MAX_TAG_LENGTH
 from mentormatch.profiles.models import Profile
-from mentormatch.profiles.service import (
-    MAX_GOALS,
-    MAX_INTERESTS,
-    MAX_SPECIALTIES,
-    MAX_TAG_LENGTH,
-    parse_tags,
-    tags_named,
-)
+from mentormatch.profiles.service import parse_tags, stage_changed, tags_named
 from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_DETAILS, stage_choices
 
 
@@ -56,7 +51,7 @@ def long_text_field(label: str, max_length: int) -> TextAreaField:
         validators=[
             Optional(),
             Length(max=max_length, message=f"Use at most {max_length} characters."),
-            no_control_characters,
+            no_control_characters_but_line_breaks,
         ],
     )
 
@@ -68,19 +63,19 @@ def _detail_choices() -> list[tuple[str, str]]:
 class AboutForm(FlaskForm):
     """Step 1: who you are and where you work."""
 
-    name = text_field("Full name", 120, required=True)
+    name = text_field("Full name", limits.NAME, required=True)
     career_stage = SelectField(
         "Career stage",
         choices=[("", "Choose your career stage"), *stage_choices()],
         validators=[InputRequired("Choose your career stage.")],
     )
     stage_detail = SelectField("Year or grade", choices=_detail_choices(), validators=[Optional()])
-    organisation = text_field("Medical school, trust or hospital", 120)
-    department = text_field("Department", 120)
+    organisation = text_field("Medical school, trust or hospital", limits.ORGANISATION)
+    department = text_field("Department", limits.DEPARTMENT)
     region = SelectField(
         "Region", choices=[("", "Choose your region"), *REGIONS.items()], validators=[Optional()]
     )
-    about = long_text_field("About me", 2000)
+    about = long_text_field("About me", limits.ABOUT)
 
     @classmethod
     def initial(cls, user: User, profile: Profile) -> dict:
@@ -95,6 +90,8 @@ class AboutForm(FlaskForm):
         }
 
     def save(self, user: User, profile: Profile) -> None:
+        if self.career_stage.data != user.career_stage:
+            stage_changed(profile, self.career_stage.data)
         user.name = self.name.data
         user.career_stage = self.career_stage.data
         profile.stage_detail = self.stage_detail.data or None
@@ -169,10 +166,17 @@ class InterestsForm(FlaskForm):
 class LookingForForm(FlaskForm):
     """Step 4: what you hope to find, and how much time you have."""
 
-    looking_for = long_text_field("What I'm looking for", 1000)
+    looking_for = long_text_field("What I'm looking for", limits.LOOKING_FOR)
     availability_hours = IntegerField(
         "Hours a month you could give to mentoring or meeting peers",
-        validators=[Optional(), NumberRange(min=0, max=40, message="Enter a number of hours from 0 to 40.")],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=limits.MAX_AVAILABILITY_HOURS,
+                message=f"Enter a number of hours from 0 to {limits.MAX_AVAILABILITY_HOURS}.",
+            ),
+        ],
     )
     meet_in_person = BooleanField("In person")
     meet_video = BooleanField("Video call")

@@ -107,6 +107,9 @@ def _redirect(url: str) -> ResponseReturnValue:
 @login_required
 def tag_suggestions() -> ResponseReturnValue:
     """Existing interests that complete the one being typed (a <datalist> for the tag input)."""
+    if not current_user.is_verified:
+        # Other members' interests are for confirmed members; the input still works without them.
+        return render_template("profiles/_tag_suggestions.html", options=[])
     typed = request.args.get("interests", "")[:1000]
     done, _, current = typed.rpartition(",")
     chosen = parse_tags(done)

@@ -15,12 +15,8 @@ from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
 from mentormatch.extensions import db
 from mentormatch.profiles.models import Profile, Tag, profile_interest
+from mentormatch.registration import registration_problem
 from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
-
-MAX_INTERESTS = 15
-MAX_TAG_LENGTH = 40
-MAX_SPECIALTIES = 6
-MAX_GOALS = 6
 
 
 def normalise_tag(raw: str) -> str:
@@ -63,15 +59,41 @@ def suggest_tags(prefix: str, limit: int = 8) -> list[str]:
     if not prefix:
         return []
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # Only interests that a current member shows on a finished profile: never words left behind
+    # by someone who removed them or deleted their account.
     query = (
         select(Tag.name)
-        .outerjoin(profile_interest, profile_interest.c.tag_id == Tag.id)
-        .where(Tag.name.like(f"{escaped}%", escape="\\"))
+        .join(profile_interest, profile_interest.c.tag_id == Tag.id)
+        .join(Profile, Profile.user_id == profile_interest.c.user_id)
+        .join(User, User.id == Profile.user_id)
+        .where(
+            Tag.name.like(f"{escaped}%", escape="\\"),
+            Profile.onboarded_at.is_not(None),
+            User.email_verified_at.is_not(None),
+            User.deleted_at.is_(None),
+        )
         .group_by(Tag.id, Tag.name)
         .order_by(db.func.count(profile_interest.c.user_id).desc(), Tag.name)
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def stage_changed(profile: Profile, new_stage: str) -> None:
+    """A new career stage puts a mentor's approval back to the admins, or ends it for a student.
+
+    Approval was given for the old stage and its registration (GMC, NMC, HCPC): a consultant
+    who becomes a 'medical student' must not keep the Mentor badge.
+    """
+    if not profile.mentor_status:
+        return
+    if STAGE_BY_CODE[new_stage].rank == 0 or registration_problem(
+        new_stage, profile.registration_number, required=True
+    ):
+        profile.offers_mentoring = False
+        profile.mentor_status = None
+    elif profile.mentor_status == "approved":
+        profile.mentor_status = "pending"
 
 
 def profile_for(user: User) -> Profile:
@@ -168,8 +190,15 @@ def profile_strength(user: User, profile: Profile | None) -> Strength:
 
 @account_deleting.connect
 def _delete_profile(user: User) -> None:
-    """A deleted account keeps no profile: specialties, goals and interests go with it."""
+    """A deleted account keeps no profile: specialties, goals and interests go with it.
+
+    Interests nobody else has are deleted too: they were this person's own words.
+    """
+    their_tags = select(profile_interest.c.tag_id).where(profile_interest.c.user_id == user.id)
+    tag_ids = list(db.session.scalars(their_tags))
     db.session.execute(delete(Profile).where(Profile.user_id == user.id))
+    still_used = select(profile_interest.c.tag_id).where(profile_interest.c.tag_id == Tag.id).exists()
+    db.session.execute(delete(Tag).where(Tag.id.in_(tag_ids), ~still_used))
 
 
 @personal_data_requested.connect

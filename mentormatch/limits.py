@@ -1,0 +1,31 @@
+"""How much each piece of a profile may hold, and which characters text may contain.
+
+One place for the forms, the CSV importer and the templates, so they can't drift apart.
+"""
+
+from __future__ import annotations
+
+EMAIL = 254
+NAME = 120
+ORGANISATION = 120
+DEPARTMENT = 120
+ABOUT = 2000
+LOOKING_FOR = 1000
+MAX_SPECIALTIES = 6
+MAX_GOALS = 6
+MAX_INTERESTS = 15
+MAX_TAG_LENGTH = 40
+MIN_CAPACITY, MAX_CAPACITY = 1, 10
+MAX_AVAILABILITY_HOURS = 40
+
+
+def control_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first invisible control character in text, if any (PostgreSQL can't even store NUL).
+
+    Line breaks and tabs are allowed only in multi-line text (about me, what I'm looking for).
+    """
+    allowed = "\t\n\r" if multiline else ""
+    for char in text:
+        if (ord(char) < 32 and char not in allowed) or 127 <= ord(char) < 160:
+            return char
+    return None
