@@ -1,0 +1,178 @@
+"""How clinicians write about specialties and goals, as data: phrase or abbreviation → vocabulary code.
+
+Every specialty and goal code in mentormatch.vocabulary has at least one phrase here (a test checks),
+so "A&E", "ED" and "emergency medicine" all become one token before TF-IDF sees the text.
+Phrases match whole words, case-insensitively, longest first ("med ed" before "ed"). The few
+abbreviations that are also everyday words ("ED", "EM", "ID", "GP"…) only count in capitals.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from mentormatch.vocabulary import SPECIALTIES
+
+SPECIALTY_PHRASES: dict[str, tuple[str, ...]] = {
+    "anaesthetics": ("anaesthetics", "anaesthesia", "anesthesia", "anesthetics", "anaesthetist"),
+    "cardiology": ("cardiology", "cardio", "cardiologist", "cardiac medicine"),
+    "clinical_oncology": ("clinical oncology", "oncology", "oncologist", "radiotherapy", "cancer care"),
+    "dermatology": ("dermatology", "derm", "derms", "skin medicine", "dermatologist"),
+    "emergency_medicine": ("a&e", "a and e", "emergency department", "emergency medicine", "resus"),
+    "endocrinology": ("endocrinology", "endo", "diabetes and endo", "diabetes and endocrinology"),
+    "gastroenterology": ("gastroenterology", "gastro", "hepatology", "gastroenterologist"),
+    "general_practice": ("general practice", "primary care", "family medicine", "gp practice"),
+    "general_surgery": ("general surgery", "surgery", "gen surg", "colorectal", "upper gi"),
+    "geriatrics": ("geriatrics", "geriatric medicine", "care of the elderly", "elderly care", "coe", "cote"),
+    "haematology": ("haematology", "haem", "hematology", "haematologist"),
+    "infectious_diseases": ("infectious diseases", "infectious disease", "infection", "tropical medicine"),
+    "intensive_care": ("icu", "itu", "icm", "intensive care", "critical care", "intensive care medicine"),
+    "medical_education": ("medical education", "med ed", "meded", "clinical teaching fellow"),
+    "neurology": ("neurology", "neuro", "neurologist", "stroke medicine"),
+    "neurosurgery": ("neurosurgery", "neurosurg", "neurosurgeon", "spinal surgery"),
+    "obstetrics_gynaecology": (
+        "o&g",
+        "o and g",
+        "obs and gynae",
+        "obs & gynae",
+        "obs/gynae",
+        "obstetrics",
+        "gynaecology",
+        "obstetrics and gynaecology",
+        "obstetrics & gynaecology",
+        "obgyn",
+        "ob/gyn",
+        "labour ward",
+    ),
+    "ophthalmology": ("ophthalmology", "ophthal", "ophtho", "eyes", "eye surgery"),
+    "orthopaedics": (
+        "t&o",
+        "t and o",
+        "trauma and orthopaedics",
+        "trauma & orthopaedics",
+        "orthopaedics",
+        "ortho",
+        "orthopedics",
+        "orthopaedic surgery",
+    ),
+    "otolaryngology": ("ent", "otolaryngology", "ear nose and throat", "ear, nose and throat"),
+    "paediatrics": ("paediatrics", "paeds", "pediatrics", "peds", "child health", "neonates", "nicu"),
+    "palliative_care": ("palliative care", "palliative medicine", "palliative", "pall care", "hospice"),
+    "pathology": ("pathology", "histopathology", "histopath", "microbiology"),
+    "plastic_surgery": ("plastic surgery", "plastics", "reconstructive surgery"),
+    "psychiatry": ("psychiatry", "psych", "mental health", "psychiatrist", "camhs"),
+    "public_health": ("public health", "epidemiology", "population health"),
+    "radiology": ("radiology", "rads", "imaging", "interventional radiology", "radiologist"),
+    "renal_medicine": ("renal", "renal medicine", "nephrology", "kidney medicine", "dialysis"),
+    "respiratory_medicine": ("respiratory", "respiratory medicine", "resp", "chest medicine"),
+    "rheumatology": ("rheumatology", "rheum", "rheumy", "rheumatologist"),
+    "cardiothoracic_surgery": ("cardiothoracic surgery", "cardiothoracics", "cardiothoracic", "ctx"),
+    "urology": ("urology", "uro", "urologist"),
+    "vascular_surgery": ("vascular surgery", "vascular", "vasc surg"),
+    "academic_medicine": (
+        "academic medicine",
+        "clinical academic",
+        "academic clinical fellow",
+        "acf",
+        "acf post",
+        "academic foundation programme",
+        "afp",
+    ),
+}
+
+GOAL_PHRASES: dict[str, tuple[str, ...]] = {
+    "career_planning": ("career planning", "career advice", "career decisions", "careers advice"),
+    "specialty_applications": (
+        "specialty applications",
+        "specialty application",
+        "training applications",
+        "msra",
+        "interview prep",
+        "interview practice",
+        "oriel",
+        "self-assessment",
+        "run-through",
+    ),
+    "research": ("research", "publication", "publications", "phd", "md(res)", "systematic review"),
+    "audit_qi": ("audit", "audits", "qip", "qips", "quality improvement", "qi project", "qi"),
+    "exams": (
+        "exams",
+        "exam",
+        "revision",
+        "mrcp",
+        "paces",
+        "mrcs",
+        "mrcem",
+        "frcem",
+        "frca",
+        "primary frca",
+        "final frca",
+        "fficm",
+        "mrcog",
+        "mrcpch",
+        "mrcpsych",
+        "mrcgp",
+        "akt",
+        "frcr",
+        "frcs",
+        "osce",
+        "osces",
+        "ukmla",
+        "finals",
+        "plab",
+    ),
+    "portfolio": ("portfolio", "e-portfolio", "eportfolio", "horus", "arcp", "supervised learning events"),
+    "teaching": ("teaching", "teach", "tutoring", "simulation teaching", "teaching fellow"),
+    "leadership": ("leadership", "leading a team", "clinical lead", "rota lead", "management roles"),
+    "wellbeing": ("wellbeing", "well-being", "burnout", "work-life balance", "resilience"),
+    "innovation": ("innovation", "digital health", "health tech", "start-up", "startup", "ai in healthcare"),
+    "global_health": ("global health", "working abroad", "humanitarian", "msf", "overseas"),
+    "less_than_full_time": ("ltft", "less than full time", "less than full-time", "part-time training"),
+    "networking": ("networking", "meet people", "get to know people"),
+    "clinical_skills": ("clinical skills", "procedures", "practical procedures", "suturing", "cannulas"),
+}
+
+# Abbreviations that are also ordinary words in lower case: they count only as written in capitals.
+CAPITALS_ONLY: dict[str, str] = {
+    "ED": "emergency_medicine",
+    "EM": "emergency_medicine",
+    "ID": "infectious_diseases",
+    "GP": "general_practice",
+    "GPs": "general_practice",
+}
+
+
+def token(code: str) -> str:
+    """The single word TF-IDF sees for a code: 'spec_emergency_medicine', 'goal_exams'."""
+    return f"{'spec' if code in SPECIALTIES else 'goal'}_{code}"
+
+
+def _alternation(phrases: list[str]) -> str:
+    # Longest first, so "obs and gynae" wins over "obs" and "med ed" over "ed".
+    return "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    lookup: dict[str, str] = {}
+    for table in (SPECIALTY_PHRASES, GOAL_PHRASES):
+        for code, phrases in table.items():
+            for phrase in phrases:
+                lookup[phrase.casefold()] = code
+    edges = r"(?<![\w&]){}(?![\w&])"
+    anycase = re.compile(edges.format(f"(?:{_alternation(list(lookup))})"), re.IGNORECASE)
+    capitals = re.compile(edges.format(f"(?:{_alternation(list(CAPITALS_ONLY))})"))
+    return anycase, capitals, lookup
+
+
+def normalise(text: str) -> str:
+    """Text with every clinical phrase or abbreviation replaced by its code's token, in lower case."""
+    anycase, capitals, lookup = _patterns()
+    text = capitals.sub(lambda match: f" {token(CAPITALS_ONLY[match.group(0)])} ", text)
+    text = anycase.sub(lambda match: f" {token(lookup[match.group(0).casefold()])} ", text)
+    return text.casefold()
+
+
+def codes_in(text: str) -> set[str]:
+    """The specialty and goal codes a text mentions, however it spells them."""
+    return {word.split("_", 1)[1] for word in normalise(text).split() if word.startswith(("spec_", "goal_"))}

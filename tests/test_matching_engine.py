@@ -1,0 +1,247 @@
+"""The matching engine alone: clinical shorthand, the rules that are never broken, reasons, updates."""
+
+from __future__ import annotations
+
+from random import Random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentormatch.demo.generate import generate_people
+from mentormatch.matching.engine import MatchingEngine, Member
+from mentormatch.matching.vocabulary import GOAL_PHRASES, SPECIALTY_PHRASES, codes_in, normalise, token
+from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
+
+LABELS = {code: label.casefold() for code, label in (SPECIALTIES | GOALS).items()}
+
+
+# --- the clinical vocabulary -------------------------------------------------------------------
+
+
+def test_every_specialty_and_goal_has_phrases():
+    assert set(SPECIALTY_PHRASES) == set(SPECIALTIES)
+    assert set(GOAL_PHRASES) == set(GOALS)
+    assert all(SPECIALTY_PHRASES.values()) and all(GOAL_PHRASES.values())
+
+
+@pytest.mark.parametrize(
+    ("code", "spellings"),
+    [
+        ("emergency_medicine", ["A&E", "ED", "emergency medicine", "Emergency Department"]),
+        ("obstetrics_gynaecology", ["O&G", "obs and gynae", "Obstetrics"]),
+        ("intensive_care", ["ICU", "ITU", "critical care"]),
+        ("exams", ["MRCP", "MRCP revision", "OSCEs", "MRCS Part A"]),
+        ("orthopaedics", ["T&O", "orthopaedics", "ortho"]),
+        ("audit_qi", ["QIP", "audit"]),
+        ("less_than_full_time", ["LTFT", "less than full time"]),
+        ("general_practice", ["GP", "general practice", "primary care"]),
+    ],
+)
+def test_shorthand_becomes_one_token(code, spellings):
+    for spelling in spellings:
+        assert codes_in(f"I love {spelling} a lot") == {code}, spelling
+        assert token(code) in normalise(spelling).split()
+
+
+def test_everyday_words_are_not_abbreviations():
+    assert codes_in("my career path: I edited the ed. notes and it was fun") == set()
+    assert codes_in("med ed") == {"medical_education"}
+
+
+# --- small populations ---------------------------------------------------------------------------
+
+HOBBIES = ["cycling", "running", "line dancing", "choir", "baking"]
+ORGS = ["Leeds", "Kent", "St George's"]
+
+
+def member(id, rank=0, **fields):
+    return Member(id=id, stage_rank=rank, **fields)
+
+
+def mentor(id, rank=4, **fields):
+    return Member(id=id, stage_rank=rank, is_mentor=True, free_places=fields.pop("free_places", 2), **fields)
+
+
+members_strategy = st.builds(
+    Member,
+    id=st.integers(),
+    stage_rank=st.integers(0, 4),
+    organisation=st.sampled_from(["", *ORGS]),
+    region=st.sampled_from(["", "london", "wales"]),
+    specialties=st.frozensets(st.sampled_from(["cardiology", "paediatrics", "psychiatry"]), max_size=2),
+    goals=st.frozensets(st.sampled_from(["exams", "research", "teaching"]), max_size=2),
+    offers=st.frozensets(st.sampled_from(["exams", "research", "teaching"]), max_size=2),
+    interests=st.frozensets(st.sampled_from(HOBBIES), max_size=2),
+    text=st.sampled_from(["", "A&E and research", "O&G QIP", "cycling and ICU", "MRCP revision"]),
+    is_mentor=st.booleans(),
+    free_places=st.integers(0, 3),
+    pending_requests=st.integers(0, 6),
+    verified=st.booleans(),
+    stage=st.sampled_from(["", "consultant"]),
+)
+
+
+def population(draw_list):
+    seen, unique = set(), []
+    for i, m in enumerate(draw_list):
+        unique.append(Member(**{**m.__dict__, "id": i}))
+        seen.add(i)
+    return unique
+
+
+def check_reasons(kind, me, them, reasons):
+    """Every reason names only what both people have."""
+    for reason in reasons:
+        if reason.startswith("both: "):
+            for label in reason.removeprefix("both: ").split(", "):
+                codes = {code for code, name in LABELS.items() if name == label.casefold()}
+                mine = me.specialties | (me.goals if kind == "peer" else frozenset())
+                theirs = them.specialties | (them.goals if kind == "peer" else frozenset())
+                assert codes & mine & theirs, reason
+        elif reason.startswith("you want help with "):
+            assert kind == "mentor"
+            for label in (
+                reason.removeprefix("you want help with ").removesuffix("; they offer it").split(", ")
+            ):
+                code = next(code for code in GOALS if LABELS[code] == label.casefold())
+                assert code in me.goals and code in them.offers, reason
+        elif reason.startswith("both enjoy "):
+            for tag in reason.removeprefix("both enjoy ").split(", "):
+                assert tag in me.interests and tag in them.interests, reason
+        elif reason.startswith("same region: "):
+            assert me.region == them.region and REGIONS[me.region] == reason.removeprefix("same region: ")
+        elif reason.startswith("from another organisation: "):
+            assert me.organisation and them.organisation and me.organisation != them.organisation
+        else:
+            assert reason == "your profiles read alike" or reason.split(":")[0] in (
+                "one step ahead",
+                "a few steps ahead",
+                "more senior",
+            ), reason
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(members_strategy, min_size=1, max_size=14), st.data())
+def test_rules_are_never_broken(drawn, data):
+    people = population(drawn)
+    engine = MatchingEngine().fit(people)
+    me = data.draw(st.sampled_from(people))
+    exclude = data.draw(st.frozensets(st.sampled_from([p.id for p in people]), max_size=3))
+    by_id = {p.id: p for p in people}
+    for kind, suggest in (("mentor", engine.suggest_mentors), ("peer", engine.suggest_peers)):
+        found = suggest(me.id, k=5, exclude=exclude)
+        assert len(found) <= 5
+        assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+        for suggestion in found:
+            them = by_id[suggestion.id]
+            assert them.id != me.id and them.id not in exclude and them.verified
+            assert 0.0 <= suggestion.score <= 1.0
+            if kind == "mentor":
+                assert them.is_mentor and them.free_places > 0 and them.stage_rank > me.stage_rank
+            else:
+                assert abs(them.stage_rank - me.stage_rank) <= 1
+            check_reasons(kind, me, them, suggestion.reasons)
+
+
+# --- reciprocity, exposure, updates, empty cases --------------------------------------------------
+
+
+def test_mentor_who_offers_what_the_mentee_wants_ranks_first():
+    mentee = member("me", goals=frozenset({"exams"}), specialties=frozenset({"cardiology"}))
+    helpful = mentor("helpful", offers=frozenset({"exams"}), specialties=frozenset({"cardiology"}))
+    unhelpful = mentor("unhelpful", offers=frozenset({"research"}), specialties=frozenset({"cardiology"}))
+    engine = MatchingEngine().fit([mentee, unhelpful, helpful])
+    found = engine.suggest_mentors("me", k=5)
+    assert [s.id for s in found] == ["helpful", "unhelpful"]
+    assert found[1].score < found[0].score / 2
+    assert "you want help with exams; they offer it" in found[0].reasons
+    assert not any(reason.startswith("you want help") for reason in found[1].reasons)
+
+
+def test_busy_mentor_ranks_below_an_otherwise_identical_one():
+    fields = {"offers": frozenset({"exams"}), "specialties": frozenset({"cardiology"}), "text": "cardiology"}
+    mentee = member("me", goals=frozenset({"exams"}), specialties=frozenset({"cardiology"}))
+    busy = mentor("busy", pending_requests=5, **fields)
+    quiet = mentor("quiet", **fields)
+    engine = MatchingEngine().fit([mentee, busy, quiet])
+    found = engine.suggest_mentors("me", k=2)
+    assert [s.id for s in found] == ["quiet", "busy"]
+    assert found[1].score > 0.8 * found[0].score  # gentle: still shown
+
+
+def test_update_changes_suggestions_without_refit():
+    people = [
+        member("me", text="I love paediatrics and paeds teaching", interests=frozenset({"choir"})),
+        member("kids", rank=1, text="paediatrics paeds child health", organisation="Leeds"),
+        member("hearts", rank=1, text="cardiology cardio heart failure", organisation="Leeds"),
+    ]
+    engine = MatchingEngine().fit(people)
+    vectorizers = dict(engine._vectorizers)
+    assert engine.suggest_peers("me", k=1)[0].id == "kids"
+    engine.update(member("me", text="cardiology is all I think about, cardio cardio"))
+    assert engine.suggest_peers("me", k=1)[0].id == "hearts"
+    assert engine._vectorizers == vectorizers
+    # A mentor who pauses disappears at once; a new verified member appears.
+    engine.update(mentor("new", rank=2, offers=frozenset({"exams"})))
+    assert [s.id for s in engine.suggest_mentors("me")] == ["new"]
+    engine.update(Member(id="new", stage_rank=2, is_mentor=False))
+    assert engine.suggest_mentors("me") == []
+
+
+def test_update_survives_compaction(monkeypatch):
+    monkeypatch.setattr("mentormatch.matching.engine.COMPACT_AFTER", 2)
+    people = [member(i, rank=1, text=f"word{i}") for i in range(6)]
+    engine = MatchingEngine().fit([member("me", text="cardiology"), *people])
+    for i in range(4):
+        engine.update(member(i, rank=1, text="cardiology" if i == 3 else "psychiatry"))
+    assert len(engine._patches) == 1  # three were folded into the matrices
+    assert engine.suggest_peers("me", k=1)[0].id == 3
+
+
+def test_nobody_eligible_gives_nothing():
+    engine = MatchingEngine().fit([member("alone")])
+    assert engine.suggest_mentors("alone") == [] and engine.suggest_peers("alone") == []
+    engine = MatchingEngine().fit(
+        [
+            member("me", rank=0),
+            mentor("full", free_places=0),
+            member("paused", rank=3, offers=frozenset({"exams"}), free_places=2),
+            mentor("unverified", rank=2, verified=False),
+            member("unverified peer", rank=1, verified=False),
+            member("far", rank=2),
+        ]
+    )
+    assert engine.suggest_mentors("me") == [] and engine.suggest_peers("me") == []
+
+
+def test_realistic_population_with_demo_people():
+    rng = Random(7)
+    people = generate_people(300, rng)
+    members = [
+        Member(
+            id=p.email,
+            stage_rank=STAGE_BY_CODE[p.career_stage].rank,
+            organisation=p.organisation,
+            region=p.region,
+            specialties=frozenset(p.specialties),
+            goals=frozenset(p.goals),
+            offers=frozenset(p.goals) | {"career_planning"} if p.offers_mentoring else frozenset(),
+            interests=frozenset(p.interests),
+            text=f"{p.about} {p.looking_for}",
+            is_mentor=p.mentor_status == "approved",
+            free_places=p.mentor_capacity or 0,
+            stage=p.career_stage,
+        )
+        for p in people
+    ]
+    engine = MatchingEngine().fit(members)
+    by_id = {m.id: m for m in members}
+    student = next(m for m in members if m.stage_rank == 0)
+    everyone = engine.suggest_all("mentor", k=3)
+    assert everyone[student.id] == engine.suggest_mentors(student.id, k=3)
+    for kind, suggest in (("mentor", engine.suggest_mentors), ("peer", engine.suggest_peers)):
+        found = suggest(student.id, k=10)
+        assert found and all(s.reasons for s in found)
+        for s in found:
+            check_reasons(kind, student, by_id[s.id], s.reasons)
