@@ -65,12 +65,16 @@ def _register_blueprints(app: Flask) -> None:
     from mentormatch.accounts import routes as auth
     from mentormatch.accounts import settings
     from mentormatch.admin import routes as admin
+    from mentormatch.matching import routes as matching
+    from mentormatch.mentoring import routes as mentoring
     from mentormatch.profiles import routes as profiles
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(settings.bp)
     app.register_blueprint(profiles.bp)
+    app.register_blueprint(matching.bp)
+    app.register_blueprint(mentoring.bp)
     app.register_blueprint(admin.bp)
 
 
@@ -126,8 +130,12 @@ def _register_commands(app: Flask) -> None:
     from mentormatch.demo.cli import seed_demo_command
     from mentormatch.importing.cli import import_users_command
     from mentormatch.mail.cli import mail_cli
+    from mentormatch.matching.cli import matches_cli
+    from mentormatch.mentoring.cli import requests_cli
 
     users_cli.add_command(import_users_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(matches_cli)
+    app.cli.add_command(requests_cli)
     app.cli.add_command(seed_demo_command)

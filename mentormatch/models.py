@@ -2,13 +2,28 @@
 
 from mentormatch.accounts.models import AccountToken, User
 from mentormatch.mail.models import OutboxMessage
-from mentormatch.profiles.models import Profile, ProfileGoal, ProfileSpecialty, Tag, profile_interest
+from mentormatch.matching.models import Dismissal, MatchingChange, MatchingState
+from mentormatch.mentoring.models import Connection, MentoringRequest
+from mentormatch.profiles.models import (
+    Profile,
+    ProfileGoal,
+    ProfileOffer,
+    ProfileSpecialty,
+    Tag,
+    profile_interest,
+)
 
 __all__ = [
     "AccountToken",
+    "Connection",
+    "Dismissal",
+    "MatchingChange",
+    "MatchingState",
+    "MentoringRequest",
     "OutboxMessage",
     "Profile",
     "ProfileGoal",
+    "ProfileOffer",
     "ProfileSpecialty",
     "Tag",
     "User",

@@ -24,6 +24,7 @@ from mentormatch.extensions import db
 from mentormatch.importing.rows import Person
 from mentormatch.importing.validate import CheckedFile, check_file
 from mentormatch.mail import send_email
+from mentormatch.matching.service import note_change
 from mentormatch.profiles.models import Profile, ProfileGoal, ProfileSpecialty, Tag, profile_interest
 from mentormatch.profiles.service import refresh_search_text, tags_named
 from mentormatch.web import absolute_url
@@ -132,6 +133,7 @@ def add_people(people: list[Person], *, approve_mentors: bool) -> list[User]:
     ):
         if rows[key]:
             db.session.execute(table.insert(), rows[key])
+    note_change(*(user.id for user in users))  # they appear in every process's matching at once
     return users
 
 

@@ -43,6 +43,14 @@ class ProfileGoal(db.Model):
     code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
+class ProfileOffer(db.Model):
+    """A goal (a code from the vocabulary) that a mentor says they can help with."""
+
+    __tablename__ = "profile_offer"
+    user_id: Mapped[int] = mapped_column(ForeignKey("profile.user_id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
 class Profile(db.Model):
     """What matching reads and other members see. One per account, made at onboarding."""
 
@@ -62,6 +70,9 @@ class Profile(db.Model):
     mentor_status: Mapped[str | None] = mapped_column(String(20), index=True)
     mentor_capacity: Mapped[int | None]
     registration_number: Mapped[str | None] = mapped_column(String(20))
+    # Mentees connected now; only ever changed by one conditional UPDATE (mentoring/service.py),
+    # so two acceptances racing for the last place cannot both win.
+    mentor_places_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Denormalised text the directory searches (see profiles/search.py): kept up to date on save.
@@ -78,6 +89,9 @@ class Profile(db.Model):
     goal_rows: Mapped[list[ProfileGoal]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin", order_by=ProfileGoal.code
     )
+    offer_rows: Mapped[list[ProfileOffer]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin", order_by=ProfileOffer.code
+    )
     # profile.specialties = ["cardiology", "research"] replaces the rows.
     specialties: AssociationProxy[list[str]] = association_proxy(
         "specialty_rows", "code", creator=lambda code: ProfileSpecialty(code=code)
@@ -85,10 +99,20 @@ class Profile(db.Model):
     goals: AssociationProxy[list[str]] = association_proxy(
         "goal_rows", "code", creator=lambda code: ProfileGoal(code=code)
     )
+    offers: AssociationProxy[list[str]] = association_proxy(
+        "offer_rows", "code", creator=lambda code: ProfileOffer(code=code)
+    )
 
     @property
     def is_approved_mentor(self) -> bool:
         return self.mentor_status == "approved"
+
+    @property
+    def free_places(self) -> int:
+        """Places an approved mentor has left; nobody else has any."""
+        if not self.is_approved_mentor:
+            return 0
+        return max((self.mentor_capacity or 0) - self.mentor_places_taken, 0)
 
 
 # --- full-text search, per database ---------------------------------------------------------

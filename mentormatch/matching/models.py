@@ -1,0 +1,43 @@
+"""What matching keeps in the database: dismissals, and the change log that keeps every process fresh."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mentormatch.database import UTCDateTime, utcnow
+from mentormatch.extensions import db
+
+
+class Dismissal(db.Model):
+    """Someone a member said "Not for me" to: never suggested to them again (until undone)."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    dismissed_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MatchingChange(db.Model):
+    """A member whose matching data changed (profile, approval, places, requests).
+
+    Every web process keeps a fitted engine in memory and, before answering, applies the changes
+    it hasn't seen yet (matching/service.py): no process serves suggestions from stale data.
+    """
+
+    __tablename__ = "matching_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class MatchingState(db.Model):
+    """One row: the generation that `flask matches rebuild` bumps so every process refits."""
+
+    __tablename__ = "matching_state"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(default=1)
+    rebuilt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

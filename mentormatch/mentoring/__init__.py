@@ -1,0 +1,1 @@
+"""Mentoring and peer requests, and connections."""

@@ -1,0 +1,19 @@
+"""`flask requests expire`: the cron job that reminds and expires unanswered requests."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from mentormatch.extensions import db
+from mentormatch.mentoring.service import remind_and_expire
+
+requests_cli = AppGroup("requests", help="Mentoring and peer requests.")
+
+
+@requests_cli.command("expire")
+def expire_command() -> None:
+    """Remind recipients of week-old requests and close those unanswered for 14 days (run hourly)."""
+    reminded, expired = remind_and_expire()
+    db.session.commit()
+    click.echo(f"Requests: {reminded} reminder{'s' if reminded != 1 else ''} sent, {expired} expired.")

@@ -1,0 +1,479 @@
+"""The request lifecycle: ask, accept, decline, withdraw, expire; and ending a connection.
+
+Every transition is one conditional UPDATE (`… WHERE status = 'pending'`) with a row-count
+check, and a mentor's place is taken by another (`… WHERE places_taken < capacity`), so a double
+click, two tabs, or two mentees racing for a mentor's last place each end with one outcome.
+Emails go through the outbox in the same transaction: a change that rolls back sends nothing,
+and each transition that happens sends its email exactly once. The caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from mentormatch.accounts.models import User
+from mentormatch.accounts.signals import account_deleting, personal_data_requested
+from mentormatch.database import utcnow
+from mentormatch.extensions import db
+from mentormatch.mail import send_email
+from mentormatch.matching.service import note_change
+from mentormatch.mentoring.models import (
+    ACCEPTED,
+    DECLINED,
+    EXPIRED,
+    MENTORING,
+    PEER,
+    PENDING,
+    WITHDRAWN,
+    Connection,
+    MentoringRequest,
+)
+from mentormatch.profiles.models import Profile
+from mentormatch.vocabulary import STAGE_BY_CODE
+from mentormatch.web import absolute_url
+
+MAX_PENDING = 3  # mentoring requests a mentee may have waiting at once
+ANSWER_WITHIN = timedelta(days=14)
+REMIND_AFTER = timedelta(days=7)
+MATCHED_ELSEWHERE = "They have found a mentor, so their other requests were withdrawn."
+
+
+class RequestProblem(Exception):
+    """Why a request can't be sent or answered, in words for the person who tried."""
+
+
+# --- asking ------------------------------------------------------------------------------------
+
+
+def send_request(sender: User, recipient: User, kind: str, message: str = "") -> MentoringRequest:
+    """Ask `recipient` for mentoring, or to connect as peers. Raises RequestProblem."""
+    _check_can_ask(sender, recipient, kind)
+    if kind == MENTORING:
+        # Lock the mentee's row so two requests sent at once can't both be the third.
+        db.session.execute(select(User.id).where(User.id == sender.id).with_for_update())
+        if pending_mentoring_count(sender) >= MAX_PENDING:
+            raise RequestProblem(
+                f"You already have {MAX_PENDING} mentoring requests waiting for an answer. "
+                "Withdraw one, or wait for an answer, before asking someone else."
+            )
+    now = utcnow()
+    request = MentoringRequest(
+        kind=kind,
+        sender_id=sender.id,
+        recipient_id=recipient.id,
+        message=message.strip(),
+        created_at=now,
+        expires_at=now + ANSWER_WITHIN,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(request)
+    except IntegrityError:  # the same request, sent a moment ago from another tab
+        raise RequestProblem(f"You have already asked {recipient.display_name}.") from None
+    note_change(recipient.id, sender.id)
+    send_email(
+        recipient.email,
+        "request_received",
+        f"{sender.display_name} asked you for mentoring"
+        if kind == MENTORING
+        else f"{sender.display_name} would like to connect",
+        request=request,
+        sender=sender,
+        recipient=recipient,
+        link=absolute_url("mentoring.requests"),
+    )
+    return request
+
+
+def _check_can_ask(sender: User, recipient: User, kind: str) -> None:
+    if kind not in (MENTORING, PEER):
+        raise RequestProblem("Choose mentoring or a peer connection.")
+    if recipient.id == sender.id:
+        raise RequestProblem("You can't send a request to yourself.")
+    profile: Profile | None = recipient.profile
+    if not recipient.is_active or not recipient.is_verified or profile is None or not profile.onboarded_at:
+        raise RequestProblem(f"{recipient.display_name} can't take requests at the moment.")
+    if connected(sender, recipient):
+        raise RequestProblem(f"You are already connected with {recipient.display_name}.")
+    between = db.session.scalar(
+        select(MentoringRequest).where(
+            MentoringRequest.status == PENDING,
+            or_(
+                (MentoringRequest.sender_id == sender.id) & (MentoringRequest.recipient_id == recipient.id),
+                (MentoringRequest.sender_id == recipient.id) & (MentoringRequest.recipient_id == sender.id),
+            ),
+        )
+    )
+    if between is not None:
+        if between.sender_id == sender.id:
+            raise RequestProblem(
+                f"You have already asked {recipient.display_name}; they have until "
+                f"{between.expires_at:%-d %B} to answer."
+            )
+        raise RequestProblem(
+            f"{recipient.display_name} has already sent you a request: answer it on your requests page."
+        )
+    rank = STAGE_BY_CODE[sender.career_stage].rank if sender.career_stage in STAGE_BY_CODE else None
+    their_rank = STAGE_BY_CODE[recipient.career_stage].rank
+    if kind == MENTORING:
+        if not profile.is_approved_mentor:
+            raise RequestProblem(
+                f"{recipient.display_name} isn't mentoring through MentorMatch at the moment."
+            )
+        if rank is None or their_rank <= rank:
+            raise RequestProblem("A mentor needs to be further along in their career than you are.")
+        if profile.free_places <= 0:
+            raise RequestProblem(
+                f"{recipient.display_name} has no free places at the moment. Try another mentor from your "
+                "suggestions."
+            )
+    elif rank is None or abs(their_rank - rank) > 1:
+        raise RequestProblem(
+            "Peers are at the same stage as you or one step apart; for someone further along, "
+            "ask for mentoring instead."
+        )
+
+
+def pending_mentoring_count(user: User) -> int:
+    """Mentoring requests this person has sent that are waiting for an answer."""
+    return db.session.scalar(
+        select(func.count()).where(
+            MentoringRequest.sender_id == user.id,
+            MentoringRequest.kind == MENTORING,
+            MentoringRequest.status == PENDING,
+        )
+    )
+
+
+def connected(a: User, b: User) -> Connection | None:
+    """Their active connection, of either kind, if there is one."""
+    return db.session.scalar(
+        select(Connection).where(
+            Connection.ended_at.is_(None),
+            or_(
+                (Connection.first_id == a.id) & (Connection.second_id == b.id),
+                (Connection.first_id == b.id) & (Connection.second_id == a.id),
+            ),
+        )
+    )
+
+
+# --- answering ---------------------------------------------------------------------------------
+
+
+def _decide(request: MentoringRequest, status: str, reason: str | None = None) -> bool:
+    """Move a pending request on, once: False when something else decided it first."""
+    result = db.session.execute(
+        update(MentoringRequest)
+        .where(MentoringRequest.id == request.id, MentoringRequest.status == PENDING)
+        .values(status=status, reason=reason or None, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(request)
+        return False
+    db.session.refresh(request)
+    note_change(request.sender_id, request.recipient_id)
+    return True
+
+
+def _already(request: MentoringRequest) -> RequestProblem:
+    words = {
+        ACCEPTED: "has already been accepted",
+        DECLINED: "has already been declined",
+        WITHDRAWN: "was withdrawn",
+        EXPIRED: "expired",
+    }
+    return RequestProblem(f"This request {words.get(request.status, 'has already been answered')}.")
+
+
+def accept(request: MentoringRequest, by: User) -> Connection:
+    """The recipient says yes: a connection, a mentor's place taken, the mentee's other asks withdrawn."""
+    if request.recipient_id != by.id:
+        raise PermissionError("only the recipient can accept a request")
+    if not request.is_pending:  # a second click, or another tab, after it was decided
+        raise _already(request)
+    if request.kind == MENTORING and not take_place(by.id):
+        profile = by.profile
+        raise RequestProblem(
+            "You have no free places left "
+            f"({profile.mentor_places_taken} of {profile.mentor_capacity or 0} taken). "
+            "End a mentorship or raise your capacity first, or decline this request."
+            if profile and profile.is_approved_mentor
+            else "You aren't an approved mentor at the moment, so you can't accept mentoring requests."
+        )
+    if not _decide(request, ACCEPTED):
+        db.session.rollback()
+        raise _already(request)
+    if request.kind == MENTORING:
+        first, second = request.recipient_id, request.sender_id
+    else:
+        first, second = sorted((request.sender_id, request.recipient_id))
+    connection = Connection(kind=request.kind, first_id=first, second_id=second, request_id=request.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(connection)
+    except IntegrityError:
+        db.session.rollback()
+        raise RequestProblem(f"You are already connected with {request.sender.display_name}.") from None
+    send_email(
+        request.sender.email,
+        "request_accepted",
+        f"{by.display_name} accepted your request",
+        request=request,
+        link=absolute_url("mentoring.connections"),
+    )
+    if request.kind == MENTORING:
+        _withdraw_others(request)
+    return connection
+
+
+def _withdraw_others(accepted: MentoringRequest) -> None:
+    """A mentee who has a mentor now: their other mentoring requests are withdrawn, those mentors told."""
+    others = db.session.scalars(
+        select(MentoringRequest).where(
+            MentoringRequest.sender_id == accepted.sender_id,
+            MentoringRequest.kind == MENTORING,
+            MentoringRequest.status == PENDING,
+            MentoringRequest.id != accepted.id,
+        )
+    ).all()
+    for other in others:
+        if _decide(other, WITHDRAWN, reason=MATCHED_ELSEWHERE):
+            _tell_withdrawn(other)
+
+
+def decline(request: MentoringRequest, by: User, reason: str = "") -> None:
+    """The recipient says no, perhaps with a reason the sender is shown."""
+    if request.recipient_id != by.id:
+        raise PermissionError("only the recipient can decline a request")
+    if not _decide(request, DECLINED, reason=reason.strip()):
+        raise _already(request)
+    send_email(
+        request.sender.email,
+        "request_declined",
+        f"About your request to {by.display_name}",
+        request=request,
+        link=absolute_url("matching.matches"),
+    )
+
+
+def withdraw(request: MentoringRequest, by: User) -> None:
+    """The sender takes their request back."""
+    if request.sender_id != by.id:
+        raise PermissionError("only the sender can withdraw a request")
+    if not _decide(request, WITHDRAWN):
+        raise _already(request)
+    _tell_withdrawn(request)
+
+
+def _tell_withdrawn(request: MentoringRequest) -> None:
+    send_email(
+        request.recipient.email,
+        "request_withdrawn",
+        f"{request.sender.display_name} withdrew their request",
+        request=request,
+        link=absolute_url("mentoring.requests"),
+    )
+
+
+# --- places and connections --------------------------------------------------------------------
+
+
+def take_place(mentor_id: int) -> bool:
+    """Take one of an approved mentor's places, atomically; False when none is free."""
+    result = db.session.execute(
+        update(Profile)
+        .where(
+            Profile.user_id == mentor_id,
+            Profile.mentor_status == "approved",
+            Profile.mentor_places_taken < func.coalesce(Profile.mentor_capacity, 0),
+        )
+        .values(mentor_places_taken=Profile.mentor_places_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    note_change(mentor_id)
+    return True
+
+
+def free_place(mentor_id: int) -> None:
+    """Give a mentor's place back (a mentorship ended)."""
+    db.session.execute(
+        update(Profile)
+        .where(Profile.user_id == mentor_id, Profile.mentor_places_taken > 0)
+        .values(mentor_places_taken=Profile.mentor_places_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    note_change(mentor_id)
+
+
+def end_connection(connection: Connection, by: User, reason: str = "", *, tell: bool = True) -> None:
+    """End a mentorship or a peer connection, once; a mentor's place is freed."""
+    if by.id not in (connection.first_id, connection.second_id):
+        raise PermissionError("only the two people in a connection can end it")
+    result = db.session.execute(
+        update(Connection)
+        .where(Connection.id == connection.id, Connection.ended_at.is_(None))
+        .values(ended_at=utcnow(), ended_by_id=by.id, end_reason=reason.strip() or None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise RequestProblem("This connection has already ended.")
+    db.session.refresh(connection)
+    if connection.kind == MENTORING:
+        free_place(connection.first_id)
+    note_change(connection.first_id, connection.second_id)
+    other = connection.other(by)
+    if tell and other.email:
+        send_email(
+            other.email,
+            "connection_ended",
+            f"{by.display_name} ended your {'mentorship' if connection.kind == MENTORING else 'connection'}",
+            connection=connection,
+            ended_by=by,
+            link=absolute_url("mentoring.connections"),
+        )
+
+
+# --- the clock (flask requests expire, run by cron) --------------------------------------------
+
+
+def remind_and_expire(now: datetime | None = None) -> tuple[int, int]:
+    """Remind recipients of requests a week old; expire those past 14 days. Returns (reminded, expired).
+
+    Each request is claimed by a conditional UPDATE, so two runs at once never email twice.
+    """
+    now = now or utcnow()
+    reminded = expired = 0
+    due = db.session.scalars(
+        select(MentoringRequest).where(
+            MentoringRequest.status == PENDING,
+            MentoringRequest.reminded_at.is_(None),
+            MentoringRequest.created_at <= now - REMIND_AFTER,
+            MentoringRequest.expires_at > now,
+        )
+    ).all()
+    for request in due:
+        claimed = db.session.execute(
+            update(MentoringRequest)
+            .where(
+                MentoringRequest.id == request.id,
+                MentoringRequest.status == PENDING,
+                MentoringRequest.reminded_at.is_(None),
+            )
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            days = max((request.expires_at - now).days, 1)
+            send_email(
+                request.recipient.email,
+                "request_expiring",
+                f"{request.sender.display_name}'s request closes in {days} day{'s' if days != 1 else ''}",
+                request=request,
+                days=days,
+                link=absolute_url("mentoring.requests"),
+            )
+            reminded += 1
+    overdue = db.session.scalars(
+        select(MentoringRequest).where(MentoringRequest.status == PENDING, MentoringRequest.expires_at <= now)
+    ).all()
+    for request in overdue:
+        if _decide(request, EXPIRED):
+            send_email(
+                request.sender.email,
+                "request_expired",
+                f"Your request to {request.recipient.display_name} has closed",
+                request=request,
+                link=absolute_url("matching.matches"),
+            )
+            expired += 1
+    return reminded, expired
+
+
+# --- what pages list ---------------------------------------------------------------------------
+
+
+def requests_for(user: User) -> dict[str, list[MentoringRequest]]:
+    """This person's requests: waiting for their answer, sent and waiting, and the recent past."""
+    mine = or_(MentoringRequest.sender_id == user.id, MentoringRequest.recipient_id == user.id)
+    rows = db.session.scalars(
+        select(MentoringRequest).where(mine).order_by(MentoringRequest.created_at.desc()).limit(200)
+    ).all()
+    return {
+        "received": [r for r in rows if r.is_pending and r.recipient_id == user.id],
+        "sent": [r for r in rows if r.is_pending and r.sender_id == user.id],
+        "past": [r for r in rows if not r.is_pending][:30],
+    }
+
+
+def connections_for(user: User) -> list[Connection]:
+    """This person's active connections, mentors first, then mentees, then peers."""
+    rows = db.session.scalars(
+        select(Connection)
+        .where(
+            Connection.ended_at.is_(None),
+            or_(Connection.first_id == user.id, Connection.second_id == user.id),
+        )
+        .order_by(Connection.started_at.desc())
+    ).all()
+    order = {"mentor": 0, "mentee": 1, "peer": 2}
+    return sorted(rows, key=lambda connection: order[connection.role_of(user)])
+
+
+# --- accounts closing, and their data ----------------------------------------------------------
+
+
+@account_deleting.connect
+def _close_everything(user: User) -> None:
+    """A deleted account withdraws its requests and ends its connections (freeing mentors' places)."""
+    pending = db.session.scalars(
+        select(MentoringRequest).where(
+            MentoringRequest.status == PENDING,
+            or_(MentoringRequest.sender_id == user.id, MentoringRequest.recipient_id == user.id),
+        )
+    ).all()
+    for request in pending:
+        _decide(request, WITHDRAWN, reason="The account was closed.")
+    for connection in connections_for(user):
+        end_connection(connection, user, "The account was closed.", tell=False)
+
+
+@personal_data_requested.connect
+def _export_requests(user: User) -> dict:
+    """The requests and connections sections of someone's data download."""
+    mine = or_(MentoringRequest.sender_id == user.id, MentoringRequest.recipient_id == user.id)
+    requests = db.session.scalars(select(MentoringRequest).where(mine).order_by(MentoringRequest.id)).all()
+    theirs = or_(Connection.first_id == user.id, Connection.second_id == user.id)
+    connections = db.session.scalars(select(Connection).where(theirs).order_by(Connection.id)).all()
+    return {
+        "requests": [
+            {
+                "kind": r.kind,
+                "direction": "sent" if r.sender_id == user.id else "received",
+                "with": r.other(user).display_name,
+                "message": r.message,
+                "status": r.status,
+                "reason": r.reason,
+                "created_at": r.created_at.isoformat(),
+                "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+            }
+            for r in requests
+        ],
+        "connections": [
+            {
+                "kind": c.kind,
+                "with": c.other(user).display_name,
+                "they_are": c.role_of(user),
+                "started_at": c.started_at.isoformat(),
+                "ended_at": c.ended_at.isoformat() if c.ended_at else None,
+                "end_reason": c.end_reason,
+            }
+            for c in connections
+        ],
+    }
