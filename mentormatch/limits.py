@@ -17,6 +17,8 @@ MAX_INTERESTS = 15
 MAX_TAG_LENGTH = 40
 MIN_CAPACITY, MAX_CAPACITY = 1, 10
 MAX_AVAILABILITY_HOURS = 40
+REQUEST_MESSAGE = 1000
+REASON = 500  # declining a request, ending a connection
 
 
 def control_character(text: str, *, multiline: bool = False) -> str | None:

@@ -28,7 +28,7 @@ from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 # How much each field counts in the cosine similarity: tags say more than free text.
 FIELD_WEIGHTS = {"specialties": 0.45, "text": 0.40, "interests": 0.15}
 # The blend; each part is in [0, 1] and the weights sum to 1, so scores stay in [0, 1].
-MENTOR_WEIGHTS = {"similarity": 0.35, "goals": 0.25, "specialties": 0.15, "stage": 0.15, "region": 0.10}
+MENTOR_WEIGHTS = {"similarity": 0.35, "goals": 0.20, "specialties": 0.15, "stage": 0.15, "region": 0.15}
 PEER_WEIGHTS = {
     "similarity": 0.40,
     "goals": 0.15,

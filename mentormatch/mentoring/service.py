@@ -38,6 +38,10 @@ from mentormatch.web import absolute_url
 MAX_PENDING = 3  # mentoring requests a mentee may have waiting at once
 ANSWER_WITHIN = timedelta(days=14)
 REMIND_AFTER = timedelta(days=7)
+TOO_MANY = (
+    f"You already have {MAX_PENDING} mentoring requests waiting for an answer. "
+    "Withdraw one, or wait for an answer, before asking someone else."
+)
 MATCHED_ELSEWHERE = "They have found a mentor, so their other requests were withdrawn."
 
 
@@ -55,10 +59,7 @@ def send_request(sender: User, recipient: User, kind: str, message: str = "") ->
         # Lock the mentee's row so two requests sent at once can't both be the third.
         db.session.execute(select(User.id).where(User.id == sender.id).with_for_update())
         if pending_mentoring_count(sender) >= MAX_PENDING:
-            raise RequestProblem(
-                f"You already have {MAX_PENDING} mentoring requests waiting for an answer. "
-                "Withdraw one, or wait for an answer, before asking someone else."
-            )
+            raise RequestProblem(TOO_MANY)
     now = utcnow()
     request = MentoringRequest(
         kind=kind,
@@ -86,6 +87,17 @@ def send_request(sender: User, recipient: User, kind: str, message: str = "") ->
         link=absolute_url("mentoring.requests"),
     )
     return request
+
+
+def request_problem(sender: User, recipient: User, kind: str) -> str | None:
+    """Why `sender` can't ask `recipient` now (in words for them), or None when they can."""
+    try:
+        _check_can_ask(sender, recipient, kind)
+        if kind == MENTORING and pending_mentoring_count(sender) >= MAX_PENDING:
+            raise RequestProblem(TOO_MANY)
+    except RequestProblem as problem:
+        return str(problem)
+    return None
 
 
 def _check_can_ask(sender: User, recipient: User, kind: str) -> None:

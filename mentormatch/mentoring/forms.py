@@ -1,0 +1,52 @@
+"""The forms of the request lifecycle: asking, declining with a reason, ending a connection."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from mentormatch import limits
+from mentormatch.accounts.forms import no_control_characters_but_line_breaks
+from mentormatch.mentoring.models import MENTORING
+
+
+def _strip(value: str | None) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+class AskForm(FlaskForm):
+    """Asking someone for mentoring (a message is needed) or to connect as peers (a note is optional)."""
+
+    message = TextAreaField(
+        "Add a note (optional)",
+        filters=[_strip],
+        validators=[
+            Length(max=limits.REQUEST_MESSAGE, message=f"Use at most {limits.REQUEST_MESSAGE} characters."),
+            no_control_characters_but_line_breaks,
+        ],
+    )
+
+    def __init__(self, kind: str, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == MENTORING:
+            self.message.label.text = "What do you hope to get from mentoring?"
+            self.message.validators = [
+                DataRequired("Tell them what you hope to get from mentoring, so they can say yes."),
+                *self.message.validators,
+            ]
+
+
+class ReasonForm(FlaskForm):
+    """An optional reason: declining a request, or ending a connection."""
+
+    reason = TextAreaField(
+        "Reason (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=limits.REASON, message=f"Use at most {limits.REASON} characters."),
+            no_control_characters_but_line_breaks,
+        ],
+    )
