@@ -15,6 +15,7 @@ from mentormatch.accounts.passwords import hash_password
 from mentormatch.database import utcnow
 from mentormatch.demo.generate import generate_people
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from mentormatch.demo.mentoring import seed_mentoring
 from mentormatch.demo.seed import seed_members
 from mentormatch.extensions import db
 from mentormatch.web import absolute_url
@@ -54,9 +55,14 @@ def seed_demo_command(count: int, seed: int) -> None:
         rng = Random(seed)  # noqa: S311  (demo data: repeatable on purpose, not a secret)
         people = generate_people(count - len(logins), rng, alongside=logins)
         # One hash for everyone: argon2 is slow on purpose, and every demo account shares the password.
-        seed_members([*logins, *people], hash_password(DEMO_PASSWORD), now=utcnow())
+        now = utcnow()
+        seed_members([*logins, *people], hash_password(DEMO_PASSWORD), now=now)
+        made = seed_mentoring(Random(seed), now)  # noqa: S311
         db.session.commit()
-        click.echo(f"Seeded {count} demo members (seed {seed}) in {time.perf_counter() - started:.1f} s.")
+        click.echo(
+            f"Seeded {count} demo members (seed {seed}) with {made['requests']} requests and "
+            f"{made['connections']} connections in {time.perf_counter() - started:.1f} s."
+        )
     _print_logins()
 
 

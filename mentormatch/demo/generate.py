@@ -44,6 +44,7 @@ class DemoPerson:
     meet_video: bool
     meet_messages: bool
     offers_mentoring: bool = False
+    offers: tuple[str, ...] = ()  # the goals a mentor helps with
     mentor_status: str | None = None
     mentor_capacity: int | None = None
     registration_number: str | None = None
@@ -243,11 +244,43 @@ def _person(rng: Random, issued: _Issued) -> DemoPerson:
         meet_video=meet[1] or not any(meet),
         meet_messages=meet[2],
         offers_mentoring=offers,
+        offers=_offers(stage, specialties, story.goals, name) if offers else (),
         mentor_status=("approved" if rng.random() < 0.8 else "pending") if offers else None,
         mentor_capacity=rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6)) if offers else None,
         registration_number=issued.registration(rng, stage, region, role) if offers else None,
         joined_days_ago=rng.randint(0, 720),
     )
+
+
+# What mentors help with most: what they know from their own career, weighted.
+OFFERABLE = _Weighted(
+    {
+        "career_planning": 10,
+        "specialty_applications": 8,
+        "portfolio": 6,
+        "exams": 6,
+        "research": 5,
+        "audit_qi": 5,
+        "teaching": 4,
+        "wellbeing": 4,
+        "leadership": 3,
+        "clinical_skills": 4,
+        "less_than_full_time": 2,
+        "global_health": 1,
+        "innovation": 1,
+        "networking": 3,
+    }
+)
+
+
+def _offers(stage: str, specialties: list[str], goals: Iterable[str], name: str) -> tuple[str, ...]:
+    """A mentor's offers: a few goals, from their own Random so the rest of the population stays put."""
+    rng = Random(f"offers:{name}:{stage}:{','.join(specialties)}")  # noqa: S311  (demo data)
+    picked = OFFERABLE.some(rng, rng.choice((2, 3, 3, 4, 4, 5)))
+    picked += [
+        goal for goal in goals if goal in ("research", "teaching", "leadership") and goal not in picked
+    ][:1]
+    return tuple(sorted(picked))
 
 
 def generate_people(count: int, rng: Random, *, alongside: Iterable[DemoPerson] = ()) -> list[DemoPerson]:

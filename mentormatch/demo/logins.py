@@ -75,6 +75,7 @@ DEMO_LOGINS: dict[str, DemoPerson] = {
         meet_video=True,
         meet_messages=True,
         offers_mentoring=True,
+        offers=("career_planning", "exams", "research", "specialty_applications"),
         mentor_status="approved",
         mentor_capacity=4,
         registration_number="4719362",

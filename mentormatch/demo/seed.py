@@ -17,7 +17,14 @@ from sqlalchemy import select
 from mentormatch.accounts.models import User
 from mentormatch.demo.generate import DemoPerson
 from mentormatch.extensions import db
-from mentormatch.profiles.models import Profile, ProfileGoal, ProfileSpecialty, Tag, profile_interest
+from mentormatch.profiles.models import (
+    Profile,
+    ProfileGoal,
+    ProfileOffer,
+    ProfileSpecialty,
+    Tag,
+    profile_interest,
+)
 from mentormatch.profiles.service import refresh_search_text
 
 CHUNK = 2000
@@ -67,6 +74,9 @@ def seed_members(people: Sequence[DemoPerson], password_hash: str, *, now: datet
             ProfileGoal.__table__.insert(),
             [{"user_id": id_, "code": code} for id_, p in pairs for code in p.goals],
         )
+        offers = [{"user_id": id_, "code": code} for id_, p in pairs for code in p.offers]
+        if offers:
+            db.session.execute(ProfileOffer.__table__.insert(), offers)
         db.session.execute(
             profile_interest.insert(),
             [{"user_id": id_, "tag_id": tag_ids[tag]} for id_, p in pairs for tag in p.interests],
