@@ -362,3 +362,37 @@ def test_changing_stage_puts_a_mentors_approval_back(app, client, login_as, new_
 
     profile = profile_of(app, user_id)
     assert (profile.mentor_status, profile.offers_mentoring) == (status, offers)
+
+
+def test_a_mentor_says_what_they_can_help_with_and_others_cannot_set_it(app, client):
+    """Offers are for members who offer mentoring; anyone else's posted offers are ignored."""
+    user_id = make_user(app, email="mentor@example.org", verified=True)
+    submit(client, "/auth/login", {"email": "mentor@example.org", "password": PASSWORD})
+    onboard(client)
+    # Not offering mentoring: the field isn't shown, and posting it stores nothing.
+    assert "what you can help with" not in client.get("/profile/focus").get_data(as_text=True)
+    submit(client, "/profile/focus", {**FOCUS, "offers": ["exams"]})
+    with app.app_context():
+        assert db.session.get(Profile, user_id).offers == []
+        profile = db.session.get(Profile, user_id)
+        profile.offers_mentoring, profile.mentor_status = True, "approved"
+        db.session.commit()
+    assert "what you can help with" in client.get("/profile/focus").get_data(as_text=True)
+    response = submit(client, "/profile/focus", {**FOCUS, "offers": ["exams", "portfolio"]})
+    assert response.status_code in (303, 204)
+    with app.app_context():
+        assert sorted(db.session.get(Profile, user_id).offers) == ["exams", "portfolio"]
+    page = client.get(f"/people/{user_id}").get_data(as_text=True)
+    assert "As a mentor, can help with" in page and "Portfolio" in page
+    too_many = submit(
+        client,
+        "/profile/focus",
+        {
+            **FOCUS,
+            "offers": ["exams", "portfolio", "research", "teaching", "leadership", "wellbeing", "audit_qi"],
+        },
+    )
+    assert too_many.status_code == 422
+    assert "at most 6 things you can help with" in too_many.get_data(as_text=True)
+    with app.app_context():
+        assert sorted(db.session.get(Profile, user_id).offers) == ["exams", "portfolio"]

@@ -115,14 +115,26 @@ class FocusForm(FlaskForm):
 
     specialties = CheckboxesField("Specialties you're interested in", choices=list(SPECIALTIES.items()))
     goals = CheckboxesField("What you'd like help with", choices=list(GOALS.items()))
+    # Shown only to members who offer mentoring: matching sets these against mentees' goals.
+    offers = CheckboxesField("As a mentor, what you can help with", choices=list(GOALS.items()))
 
     @classmethod
     def initial(cls, user: User, profile: Profile) -> dict:
-        return {"specialties": list(profile.specialties), "goals": list(profile.goals)}
+        return {
+            "specialties": list(profile.specialties),
+            "goals": list(profile.goals),
+            "offers": list(profile.offers),
+        }
 
     def save(self, user: User, profile: Profile) -> None:
         profile.specialties = list(dict.fromkeys(self.specialties.data or []))
         profile.goals = list(dict.fromkeys(self.goals.data or []))
+        if profile.offers_mentoring:
+            profile.offers = list(dict.fromkeys(self.offers.data or []))
+
+    def validate_offers(self, field: CheckboxesField) -> None:
+        if len(field.data or []) > MAX_GOALS:
+            raise ValidationError(f"Choose at most {MAX_GOALS} things you can help with.")
 
     def validate_specialties(self, field: CheckboxesField) -> None:
         if len(field.data or []) > MAX_SPECIALTIES:
