@@ -36,6 +36,8 @@ def test_every_specialty_and_goal_has_phrases():
         ("audit_qi", ["QIP", "audit"]),
         ("less_than_full_time", ["LTFT", "less than full time"]),
         ("general_practice", ["GP", "general practice", "primary care"]),
+        ("cardiothoracic_surgery", ["cardiac surgery", "heart surgery", "cardiothoracics"]),
+        ("geriatrics", ["geris", "frailty", "care of the elderly"]),
     ],
 )
 def test_shorthand_becomes_one_token(code, spellings):
