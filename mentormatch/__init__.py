@@ -64,9 +64,13 @@ def _register_blueprints(app: Flask) -> None:
     from mentormatch import pages
     from mentormatch.accounts import routes as auth
     from mentormatch.accounts import settings
-    from mentormatch.admin import routes as admin
+    from mentormatch.admin import audit, mentors, reports, rounds
+    from mentormatch.admin import bp as admin_bp
+    from mentormatch.admin import routes as member_import
+    from mentormatch.digests import routes as digests
     from mentormatch.matching import routes as matching
     from mentormatch.mentoring import routes as mentoring
+    from mentormatch.mentors import routes as mentor_pages
     from mentormatch.profiles import routes as profiles
 
     app.register_blueprint(pages.bp)
@@ -75,7 +79,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(profiles.bp)
     app.register_blueprint(matching.bp)
     app.register_blueprint(mentoring.bp)
-    app.register_blueprint(admin.bp)
+    app.register_blueprint(mentor_pages.bp)
+    app.register_blueprint(digests.bp)
+    # The admin pages attach themselves to one blueprint when imported (see admin/__init__.py).
+    assert all(module.bp is admin_bp for module in (member_import, mentors, audit, rounds, reports))
+    app.register_blueprint(admin_bp)
 
 
 def _register_template_globals(app: Flask) -> None:
@@ -128,6 +136,7 @@ def _then(body, callback):
 def _register_commands(app: Flask) -> None:
     from mentormatch.accounts.cli import users_cli
     from mentormatch.demo.cli import seed_demo_command
+    from mentormatch.digests.cli import digests_cli
     from mentormatch.importing.cli import import_users_command
     from mentormatch.mail.cli import mail_cli
     from mentormatch.matching.cli import matches_cli
@@ -138,4 +147,5 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(matches_cli)
     app.cli.add_command(requests_cli)
+    app.cli.add_command(digests_cli)
     app.cli.add_command(seed_demo_command)

@@ -1,12 +1,19 @@
-"""The programme admins' pages: importing members now; mentor approval, rounds and reports later."""
+"""The programme admins' pages, all under /admin on one blueprint.
+
+Each page area is its own module attaching views to `bp`: routes.py (member import),
+mentors.py (mentor approval), audit.py (the audit log), rounds.py (cohort matching rounds) and
+reports.py; create_app imports them all before registering the blueprint.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import Blueprint, abort
 from flask_login import current_user, login_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def admin_required(view: Callable) -> Callable:

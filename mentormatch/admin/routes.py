@@ -1,12 +1,12 @@
-"""Admin pages: every view here is for programme admins only (see admin_required)."""
+"""Importing members from a CSV file at /admin/import (programme admins only, see admin_required)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 
-from mentormatch.admin import admin_required
+from mentormatch.admin import admin_required, bp
 from mentormatch.admin.forms import ImportForm
 from mentormatch.extensions import db
 from mentormatch.importing.rows import COLUMNS, MAX_CAPACITY, MAX_LENGTHS, MIN_CAPACITY
@@ -14,8 +14,6 @@ from mentormatch.importing.service import ImportReport, import_members
 from mentormatch.importing.validate import UnreadableFile
 from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGES
 from mentormatch.web import is_htmx, render_fragment
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # A page listing every problem of a badly broken 8,000-row file helps nobody: the first few
 # hundred show what is wrong, and the count says how much.

@@ -1,0 +1,1 @@
+"""Programme reports: the figures, tables and charts behind /admin/reports."""

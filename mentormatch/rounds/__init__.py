@@ -1,0 +1,1 @@
+"""Cohort matching rounds: an optimal capacity-constrained assignment of mentees to mentors."""
