@@ -210,6 +210,8 @@ def accept(request: MentoringRequest, by: User) -> Connection:
         raise _already(request)
     if request.kind == MENTORING and not take_place(by.id):
         profile = by.profile
+        if profile is not None:  # loaded before another acceptance took the place: count it as it is now
+            db.session.refresh(profile)
         raise RequestProblem(
             "You have no free places left "
             f"({profile.mentor_places_taken} of {profile.mentor_capacity or 0} taken). "

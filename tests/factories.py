@@ -1,0 +1,79 @@
+"""Members for tests: an account with a profile, written through the models, ready for matching.
+
+    mentee = make_member(app, stage="medical_student", goals=["exams"])
+    mentor = make_member(app, stage="consultant", mentor=True, capacity=2, offers=["exams"])
+
+Each call commits in its own app context and returns the new account's id.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+from flask import Flask
+
+from mentormatch.accounts.models import User
+from mentormatch.database import utcnow
+from mentormatch.extensions import db
+from mentormatch.profiles.models import Profile
+from mentormatch.profiles.service import refresh_search_text, tags_named
+
+_numbers = itertools.count(1)
+
+
+def make_member(
+    app: Flask,
+    name: str | None = None,
+    *,
+    email: str | None = None,
+    stage: str = "medical_student",
+    specialties: Iterable[str] = (),
+    goals: Iterable[str] = (),
+    offers: Iterable[str] = (),
+    interests: Iterable[str] = (),
+    organisation: str = "",
+    region: str | None = None,
+    about: str = "",
+    looking_for: str = "",
+    mentor: bool | str = False,
+    capacity: int | None = None,
+    places_taken: int = 0,
+    verified: bool = True,
+    onboarded: bool = True,
+    deleted: bool = False,
+) -> int:
+    """A member straight into the database. `mentor=True` is an approved mentor (capacity 2 unless
+    given); a string is that mentor_status ("pending", "rejected"…) with mentoring offered."""
+    number = next(_numbers)
+    name = name or f"Member {number}"
+    with app.app_context():
+        user = User(
+            email=email or f"member{number}@example.org",
+            name=name,
+            career_stage=stage,
+            email_verified_at=utcnow() if verified else None,
+            terms_accepted_at=utcnow(),
+            deleted_at=utcnow() if deleted else None,
+        )
+        status = "approved" if mentor is True else (mentor or None)
+        profile = Profile(
+            user=user,
+            organisation=organisation or None,
+            region=region,
+            about=about or None,
+            looking_for=looking_for or None,
+            offers_mentoring=bool(status),
+            mentor_status=status,
+            mentor_capacity=(capacity if capacity is not None else 2) if status else capacity,
+            mentor_places_taken=places_taken,
+            onboarded_at=utcnow() if onboarded else None,
+        )
+        profile.specialties = list(specialties)
+        profile.goals = list(goals)
+        profile.offers = list(offers)
+        profile.interests = tags_named(sorted(set(interests)))
+        refresh_search_text(user, profile)
+        db.session.add_all([user, profile])
+        db.session.commit()
+        return user.id

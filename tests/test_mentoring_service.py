@@ -1,0 +1,807 @@
+"""The request lifecycle: asking, accepting, declining, withdrawing, expiring, ending; places and emails.
+
+Everything runs against the real database and the real outbox. A refused action must leave nothing
+behind: the tests commit after it (as a careless caller would) and compare every row it could touch.
+The races at the end run on PostgreSQL with real concurrent transactions.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select, update
+
+from mentormatch import create_app
+from mentormatch.accounts.models import User
+from mentormatch.accounts.service import delete_account
+from mentormatch.database import utcnow
+from mentormatch.extensions import db
+from mentormatch.mail.models import OutboxMessage
+from mentormatch.matching.models import MatchingChange
+from mentormatch.mentoring.models import (
+    ACCEPTED,
+    DECLINED,
+    EXPIRED,
+    MENTORING,
+    PEER,
+    PENDING,
+    WITHDRAWN,
+    Connection,
+    MentoringRequest,
+)
+from mentormatch.mentoring.service import (
+    ANSWER_WITHIN,
+    MATCHED_ELSEWHERE,
+    TOO_MANY,
+    RequestProblem,
+    accept,
+    decline,
+    end_connection,
+    free_place,
+    remind_and_expire,
+    request_problem,
+    send_request,
+    take_place,
+    withdraw,
+)
+from mentormatch.profiles.models import Profile
+from tests.conftest import POSTGRES_URL, empty_all_tables, make_test_config
+from tests.factories import make_member
+
+# --- reading the database -----------------------------------------------------------------------
+
+
+def person(user_id: int) -> User:
+    return db.session.get(User, user_id)
+
+
+def mail() -> list[tuple[str, str]]:
+    """(kind, to) of every queued email, oldest first."""
+    rows = db.session.execute(select(OutboxMessage.kind, OutboxMessage.to_addr).order_by(OutboxMessage.id))
+    return [tuple(row) for row in rows]
+
+
+def places(user_id: int) -> int:
+    return db.session.scalar(select(Profile.mentor_places_taken).where(Profile.user_id == user_id))
+
+
+def status(request_id: int) -> str:
+    return db.session.scalar(select(MentoringRequest.status).where(MentoringRequest.id == request_id))
+
+
+def active_connections() -> list[tuple[str, int, int]]:
+    rows = db.session.execute(
+        select(Connection.kind, Connection.first_id, Connection.second_id)
+        .where(Connection.ended_at.is_(None))
+        .order_by(Connection.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def snapshot() -> dict:
+    """Every row a transition could touch, read fresh (not from the session's identity map)."""
+    return {
+        "requests": db.session.execute(
+            select(
+                MentoringRequest.id,
+                MentoringRequest.status,
+                MentoringRequest.reason,
+                MentoringRequest.decided_at,
+                MentoringRequest.reminded_at,
+            ).order_by(MentoringRequest.id)
+        ).all(),
+        "connections": db.session.execute(
+            select(Connection.id, Connection.kind, Connection.ended_at).order_by(Connection.id)
+        ).all(),
+        "places": db.session.execute(
+            select(Profile.user_id, Profile.mentor_places_taken).order_by(Profile.user_id)
+        ).all(),
+        "mail": mail(),
+        "changes": db.session.scalar(select(func.count()).select_from(MatchingChange)),
+    }
+
+
+def refused(action: Callable[..., object], *args: object, error: type = RequestProblem, **kwargs) -> str:
+    """Run an action that must be refused; commit anyway; nothing may have changed. Returns the words."""
+    db.session.commit()
+    before = snapshot()
+    with pytest.raises(error) as raised:
+        action(*args, **kwargs)
+    db.session.commit()
+    db.session.expire_all()
+    assert snapshot() == before
+    return str(raised.value)
+
+
+# --- people -------------------------------------------------------------------------------------
+
+EMAILS = {
+    "amira": "amira@example.org",
+    "ben": "ben@example.org",
+    "cara": "cara@example.org",
+    "kaur": "kaur@example.org",
+    "lee": "lee@example.org",
+    "moss": "moss@example.org",
+    "nash": "nash@example.org",
+}
+
+
+@pytest.fixture
+def people(app: Flask) -> dict[str, int]:
+    """Two students and a foundation doctor; four approved mentors of various stages and capacities."""
+    made = {
+        "amira": make_member(app, "Amira Khan", email=EMAILS["amira"], stage="medical_student"),
+        "ben": make_member(app, "Ben Ade", email=EMAILS["ben"], stage="medical_student"),
+        "cara": make_member(app, "Cara Doyle", email=EMAILS["cara"], stage="foundation_doctor"),
+        "kaur": make_member(
+            app, "Dr Kaur", email=EMAILS["kaur"], stage="consultant", mentor=True, capacity=2
+        ),
+        "lee": make_member(
+            app, "Dr Lee", email=EMAILS["lee"], stage="specialty_trainee", mentor=True, capacity=1
+        ),
+        "moss": make_member(app, "Dr Moss", email=EMAILS["moss"], stage="gp", mentor=True, capacity=2),
+        "nash": make_member(
+            app, "Dr Nash", email=EMAILS["nash"], stage="consultant", mentor=True, capacity=1
+        ),
+    }
+    return made
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield
+
+
+def ask(people: dict[str, int], sender: str, recipient: str, kind: str = MENTORING, message: str = ""):
+    request = send_request(person(people[sender]), person(people[recipient]), kind, message)
+    db.session.commit()
+    return request
+
+
+# --- asking ---------------------------------------------------------------------------------------
+
+
+def test_sending_a_request_stores_it_and_emails_the_recipient_once(people, ctx):
+    before = utcnow()
+    request = ask(people, "amira", "kaur", MENTORING, "  Could you help with my exams?  ")
+
+    stored = db.session.get(MentoringRequest, request.id)
+    assert (stored.status, stored.kind, stored.sender_id, stored.recipient_id) == (
+        PENDING,
+        MENTORING,
+        people["amira"],
+        people["kaur"],
+    )
+    assert stored.message == "Could you help with my exams?"
+    assert before <= stored.created_at <= utcnow()
+    assert stored.expires_at - stored.created_at == ANSWER_WITHIN
+    assert mail() == [("request_received", EMAILS["kaur"])]
+    noted = set(db.session.scalars(select(MatchingChange.user_id)))
+    assert {people["amira"], people["kaur"]} <= noted
+
+
+def test_accepting_a_mentoring_request_connects_them_takes_a_place_and_tells_the_mentee(people, ctx):
+    request = ask(people, "amira", "kaur")
+    connection = accept(request, person(people["kaur"]))
+    db.session.commit()
+
+    assert status(request.id) == ACCEPTED
+    assert db.session.get(MentoringRequest, request.id).decided_at is not None
+    assert active_connections() == [(MENTORING, people["kaur"], people["amira"])]
+    assert connection.request_id == request.id
+    assert connection.mentor.id == people["kaur"] and connection.mentee.id == people["amira"]
+    assert places(people["kaur"]) == 1
+    assert mail() == [("request_received", EMAILS["kaur"]), ("request_accepted", EMAILS["amira"])]
+
+
+@pytest.mark.parametrize("sender, recipient", [("cara", "amira"), ("amira", "cara")])
+def test_accepting_a_peer_request_makes_one_connection_whoever_asked(people, ctx, sender, recipient):
+    request = ask(people, sender, recipient, PEER)
+    accept(request, person(people[recipient]))
+    db.session.commit()
+
+    low, high = sorted((people["amira"], people["cara"]))
+    assert active_connections() == [(PEER, low, high)]
+    assert all(places(people[name]) == 0 for name in people)
+    assert mail()[1:] == [("request_accepted", EMAILS[sender])]
+
+
+def test_declining_tells_the_sender_with_the_reason(people, ctx):
+    request = ask(people, "amira", "kaur")
+    decline(request, person(people["kaur"]), "  I'm on leave until March.  ")
+    db.session.commit()
+
+    stored = db.session.get(MentoringRequest, request.id)
+    assert (stored.status, stored.reason) == (DECLINED, "I'm on leave until March.")
+    assert active_connections() == [] and places(people["kaur"]) == 0
+    assert mail()[1:] == [("request_declined", EMAILS["amira"])]
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "request_declined")).one()
+    assert "I'm on leave until March." in message.text_body
+    assert "on leave until March." in message.html_body
+
+
+def test_declining_without_a_reason_stores_none(people, ctx):
+    request = ask(people, "amira", "kaur")
+    decline(request, person(people["kaur"]))
+    db.session.commit()
+    assert db.session.get(MentoringRequest, request.id).reason is None
+    assert mail()[1:] == [("request_declined", EMAILS["amira"])]
+
+
+def test_withdrawing_tells_the_recipient(people, ctx):
+    request = ask(people, "amira", "kaur")
+    withdraw(request, person(people["amira"]))
+    db.session.commit()
+
+    assert status(request.id) == WITHDRAWN
+    assert mail()[1:] == [("request_withdrawn", EMAILS["kaur"])]
+
+
+def test_reminder_once_then_expiry_once(people, ctx):
+    request = ask(people, "amira", "kaur")
+    created = db.session.get(MentoringRequest, request.id).created_at
+
+    assert remind_and_expire(created + timedelta(days=6)) == (0, 0)
+    assert remind_and_expire(created + timedelta(days=8)) == (1, 0)
+    db.session.commit()
+    assert remind_and_expire(created + timedelta(days=9)) == (0, 0)  # reminded already
+    db.session.commit()
+    assert status(request.id) == PENDING
+    assert mail()[1:] == [("request_expiring", EMAILS["kaur"])]
+
+    assert remind_and_expire(created + ANSWER_WITHIN + timedelta(minutes=1)) == (0, 1)
+    db.session.commit()
+    assert remind_and_expire(created + ANSWER_WITHIN + timedelta(days=3)) == (0, 0)
+    db.session.commit()
+    assert status(request.id) == EXPIRED
+    assert mail()[1:] == [("request_expiring", EMAILS["kaur"]), ("request_expired", EMAILS["amira"])]
+
+
+def test_a_request_past_its_time_expires_without_a_late_reminder(people, ctx):
+    request = ask(people, "amira", "kaur")
+    created = db.session.get(MentoringRequest, request.id).created_at
+    assert remind_and_expire(created + timedelta(days=20)) == (0, 1)
+    db.session.commit()
+    assert mail()[1:] == [("request_expired", EMAILS["amira"])]
+
+
+def test_accepting_withdraws_the_mentees_other_mentoring_requests_only(people, ctx):
+    chosen = ask(people, "amira", "kaur")
+    others = [ask(people, "amira", "moss"), ask(people, "amira", "nash")]
+    peer_sent = ask(people, "amira", "cara", PEER)
+    peer_received = ask(people, "ben", "amira", PEER)
+    ben_asks_moss = ask(people, "ben", "moss")
+    before = len(mail())
+
+    accept(chosen, person(people["kaur"]))
+    db.session.commit()
+
+    for other in others:
+        stored = db.session.get(MentoringRequest, other.id)
+        assert (stored.status, stored.reason) == (WITHDRAWN, MATCHED_ELSEWHERE)
+    assert [status(r.id) for r in (peer_sent, peer_received, ben_asks_moss)] == [PENDING] * 3
+    assert sorted(mail()[before:]) == sorted(
+        [
+            ("request_accepted", EMAILS["amira"]),
+            ("request_withdrawn", EMAILS["moss"]),
+            ("request_withdrawn", EMAILS["nash"]),
+        ]
+    )
+
+
+def test_accepting_does_not_email_about_requests_already_decided(people, ctx):
+    chosen = ask(people, "amira", "kaur")
+    declined = ask(people, "amira", "moss")
+    decline(declined, person(people["moss"]))
+    db.session.commit()
+    before = len(mail())
+
+    accept(chosen, person(people["kaur"]))
+    db.session.commit()
+    assert status(declined.id) == DECLINED
+    assert mail()[before:] == [("request_accepted", EMAILS["amira"])]
+
+
+# --- transitions that may not happen --------------------------------------------------------------
+
+
+def _do(action: str, request: MentoringRequest, people: dict[str, int]) -> None:
+    if action == "accept":
+        accept(request, person(people["kaur"]))
+    elif action == "decline":
+        decline(request, person(people["kaur"]), "no")
+    elif action == "withdraw":
+        withdraw(request, person(people["amira"]))
+    else:
+        assert remind_and_expire(request.expires_at + timedelta(seconds=1))[1] == 1
+
+
+@pytest.mark.parametrize("first", ["accept", "decline", "withdraw", "expire"])
+@pytest.mark.parametrize("second", ["accept", "decline", "withdraw"])
+def test_a_decided_request_cannot_be_decided_again(people, ctx, first, second):
+    request = ask(people, "amira", "kaur")
+    _do(first, request, people)
+    db.session.commit()
+    db.session.expire_all()
+    words = refused(_do, second, db.session.get(MentoringRequest, request.id), people)
+    expected = {
+        "accept": "already been accepted",
+        "decline": "already been declined",
+        "withdraw": "withdrawn",
+        "expire": "expired",
+    }[first]
+    assert expected in words
+
+
+def test_a_stale_copy_of_a_decided_request_cannot_be_accepted(app, people):
+    """Another tab withdrew it: this session's copy still says pending."""
+    with app.app_context():
+        request = ask(people, "amira", "kaur")
+        mentor = person(people["kaur"])
+        assert request.is_pending
+        with app.app_context():  # the other tab: its own session
+            withdraw(db.session.get(MentoringRequest, request.id), person(people["amira"]))
+            db.session.commit()
+        words = refused(accept, request, mentor)
+        assert "withdrawn" in words
+        assert places(people["kaur"]) == 0
+
+
+@pytest.mark.parametrize(
+    "action, who",
+    [
+        ("accept", "amira"),  # the sender
+        ("accept", "moss"),  # a stranger
+        ("decline", "amira"),
+        ("decline", "moss"),
+        ("withdraw", "kaur"),  # the recipient
+        ("withdraw", "moss"),
+    ],
+)
+def test_only_the_right_person_can_answer_or_withdraw(people, ctx, action, who):
+    request = ask(people, "amira", "kaur")
+    act = {"accept": accept, "decline": decline, "withdraw": withdraw}[action]
+    refused(act, request, person(people[who]), error=PermissionError)
+    assert status(request.id) == PENDING
+
+
+def test_ending_a_mentorship_frees_the_place_and_tells_the_other_once(people, ctx):
+    connection = accept(ask(people, "amira", "lee"), person(people["lee"]))
+    db.session.commit()
+    assert places(people["lee"]) == 1
+    before = len(mail())
+
+    end_connection(connection, person(people["amira"]), "  Exams are over, thank you!  ")
+    db.session.commit()
+    stored = db.session.get(Connection, connection.id)
+    assert stored.ended_at is not None and stored.ended_by_id == people["amira"]
+    assert stored.end_reason == "Exams are over, thank you!"
+    assert places(people["lee"]) == 0
+    assert mail()[before:] == [("connection_ended", EMAILS["lee"])]
+
+    assert "already ended" in refused(end_connection, stored, person(people["lee"]))
+    assert places(people["lee"]) == 0  # not freed twice
+    # With the place back, she can be asked and accept again.
+    again = ask(people, "ben", "lee")
+    accept(again, person(people["lee"]))
+    db.session.commit()
+    assert places(people["lee"]) == 1
+
+
+def test_ending_a_peer_connection_frees_no_place_and_strangers_cannot_end_it(people, ctx):
+    connection = accept(ask(people, "amira", "cara", PEER), person(people["cara"]))
+    db.session.commit()
+    refused(end_connection, connection, person(people["kaur"]), error=PermissionError)
+    before = len(mail())
+    end_connection(connection, person(people["cara"]))
+    db.session.commit()
+    assert active_connections() == []
+    assert mail()[before:] == [("connection_ended", EMAILS["amira"])]
+    assert all(places(people[name]) == 0 for name in people)
+
+
+# --- what may not be asked ------------------------------------------------------------------------
+
+
+def _refuse_ask(people: dict[str, int], sender: str, recipient: str, kind: str, words: str) -> None:
+    said = request_problem(person(people[sender]), person(people[recipient]), kind)
+    assert said is not None and words in said
+    assert refused(send_request, person(people[sender]), person(people[recipient]), kind, "hi") == said
+
+
+def test_asking_yourself(people, ctx):
+    _refuse_ask(people, "amira", "amira", PEER, "yourself")
+    _refuse_ask(people, "kaur", "kaur", MENTORING, "yourself")
+
+
+def test_an_unknown_kind(people, ctx):
+    _refuse_ask(people, "amira", "kaur", "friendship", "Choose mentoring or a peer connection")
+
+
+def test_mentoring_from_someone_who_is_not_an_approved_mentor(app, people, ctx):
+    people["dana"] = make_member(app, "Dr Dana", stage="consultant")
+    people["eli"] = make_member(app, "Dr Eli", stage="consultant", mentor="pending")
+    _refuse_ask(people, "amira", "dana", MENTORING, "isn't mentoring")
+    _refuse_ask(people, "amira", "eli", MENTORING, "isn't mentoring")
+
+
+def test_mentoring_from_someone_no_further_along(app, people, ctx):
+    people["fay"] = make_member(app, "Fay", stage="medical_student", mentor=True)
+    people["fred"] = make_member(app, "Fred", stage="foundation_doctor", mentor=True)
+    people["gus"] = make_member(app, "Gus", stage="core_trainee")
+    _refuse_ask(people, "amira", "fay", MENTORING, "further along")  # the same stage
+    _refuse_ask(people, "gus", "fred", MENTORING, "further along")  # less senior
+    _refuse_ask(people, "kaur", "moss", MENTORING, "further along")  # consultant → GP: the same rank
+
+
+def test_mentoring_from_a_full_mentor(app, people, ctx):
+    people["full"] = make_member(app, "Dr Full", stage="consultant", mentor=True, capacity=1, places_taken=1)
+    people["none"] = make_member(app, "Dr None", stage="consultant", mentor=True, capacity=0)
+    _refuse_ask(people, "amira", "full", MENTORING, "no free places")
+    _refuse_ask(people, "amira", "none", MENTORING, "no free places")
+
+
+def test_asking_twice_either_way(people, ctx):
+    ask(people, "amira", "kaur")
+    _refuse_ask(people, "amira", "kaur", MENTORING, "already asked")
+    _refuse_ask(people, "amira", "kaur", PEER, "already asked")
+    ask(people, "cara", "ben", PEER)
+    _refuse_ask(people, "ben", "cara", PEER, "already sent you a request")
+
+
+def test_a_fourth_waiting_mentoring_request(people, ctx):
+    for mentor in ("kaur", "lee", "moss"):
+        ask(people, "amira", mentor)
+    _refuse_ask(people, "amira", "nash", MENTORING, TOO_MANY)
+    ask(people, "amira", "cara", PEER)  # peers don't count
+    # One answered frees a slot.
+    decline(
+        db.session.scalars(select(MentoringRequest).filter_by(recipient_id=people["lee"])).one(),
+        person(people["lee"]),
+    )
+    db.session.commit()
+    assert request_problem(person(people["amira"]), person(people["nash"]), MENTORING) is None
+    ask(people, "amira", "nash")
+
+
+def test_peers_more_than_one_stage_apart(app, people, ctx):
+    people["gus"] = make_member(app, "Gus", stage="core_trainee")
+    _refuse_ask(people, "amira", "gus", PEER, "Peers are at the same stage")
+    _refuse_ask(people, "amira", "kaur", PEER, "Peers are at the same stage")
+    assert request_problem(person(people["cara"]), person(people["gus"]), PEER) is None
+
+
+@pytest.mark.parametrize(
+    "flags", [{"verified": False}, {"deleted": True}, {"onboarded": False}], ids=lambda f: next(iter(f))
+)
+def test_asking_someone_who_cannot_take_requests(app, people, ctx, flags):
+    people["x"] = make_member(app, "Dr X", stage="consultant", mentor=True, **flags)
+    people["y"] = make_member(app, "Yan", stage="medical_student", **flags)
+    _refuse_ask(people, "amira", "x", MENTORING, "can't take requests")
+    _refuse_ask(people, "amira", "y", PEER, "can't take requests")
+
+
+def test_asking_someone_you_are_connected_with(people, ctx):
+    accept(ask(people, "amira", "cara", PEER), person(people["cara"]))
+    accept(ask(people, "amira", "kaur"), person(people["kaur"]))
+    db.session.commit()
+    _refuse_ask(people, "amira", "cara", PEER, "already connected")
+    _refuse_ask(people, "cara", "amira", PEER, "already connected")
+    _refuse_ask(people, "amira", "kaur", MENTORING, "already connected")
+
+
+# --- places ---------------------------------------------------------------------------------------
+
+
+def test_take_place_only_for_an_approved_mentor_with_room(app, people, ctx):
+    people["eli"] = make_member(app, "Dr Eli", stage="consultant", mentor="pending", capacity=3)
+    assert take_place(people["lee"]) is True
+    assert take_place(people["lee"]) is False  # capacity 1
+    assert take_place(people["eli"]) is False
+    assert take_place(people["amira"]) is False
+    db.session.commit()
+    assert (places(people["lee"]), places(people["eli"]), places(people["amira"])) == (1, 0, 0)
+    free_place(people["lee"])
+    free_place(people["lee"])  # never below zero
+    db.session.commit()
+    assert places(people["lee"]) == 0
+
+
+def test_a_full_mentor_cannot_accept_and_the_request_stays_pending(people, ctx):
+    accept(ask(people, "amira", "lee"), person(people["lee"]))
+    db.session.commit()
+    waiting = MentoringRequest(
+        kind=MENTORING,
+        sender_id=people["ben"],
+        recipient_id=people["lee"],
+        expires_at=utcnow() + ANSWER_WITHIN,
+    )  # sent while she still had room
+    db.session.add(waiting)
+    db.session.commit()
+    words = refused(accept, waiting, person(people["lee"]))
+    assert "no free places" in words and "(1 of 1 taken)" in words
+    assert status(waiting.id) == PENDING
+
+
+def test_the_no_free_places_message_counts_places_as_they_are_now(app, people):
+    """The mentor's page loaded her profile (0 of 1 taken); another tab took the place meanwhile."""
+    with app.app_context():
+        first, second = ask(people, "amira", "lee"), ask(people, "ben", "lee")
+        mentor = person(people["lee"])
+        assert mentor.profile.free_places == 1  # loaded into this session
+        with app.app_context():
+            accept(db.session.get(MentoringRequest, first.id), person(people["lee"]))
+            db.session.commit()
+        with pytest.raises(RequestProblem) as raised:  # no commit first: that would expire the profile
+            accept(second, mentor)
+        db.session.rollback()
+        assert "(1 of 1 taken)" in str(raised.value), str(raised.value)
+        assert status(second.id) == PENDING and places(people["lee"]) == 1
+
+
+def test_a_mentor_no_longer_approved_cannot_accept(people, ctx):
+    request = ask(people, "amira", "kaur")
+    db.session.execute(
+        update(Profile).where(Profile.user_id == people["kaur"]).values(mentor_status="paused")
+    )
+    db.session.commit()
+    assert "aren't an approved mentor" in refused(accept, request, person(people["kaur"]))
+    assert status(request.id) == PENDING
+
+
+# --- accounts closing -----------------------------------------------------------------------------
+
+
+def test_a_deleted_mentee_withdraws_requests_ends_connections_and_frees_places(people, ctx):
+    mentorship = accept(ask(people, "amira", "lee"), person(people["lee"]))
+    peership = accept(ask(people, "cara", "amira", PEER), person(people["amira"]))
+    received = ask(people, "ben", "amira", PEER)
+    db.session.commit()
+    sent = MentoringRequest(
+        kind=MENTORING,
+        sender_id=people["amira"],
+        recipient_id=people["moss"],
+        expires_at=utcnow() + ANSWER_WITHIN,
+    )  # (asked before she found a mentor)
+    db.session.add(sent)
+    db.session.commit()
+    before = len(mail())
+
+    delete_account(person(people["amira"]))
+    db.session.commit()
+
+    assert places(people["lee"]) == 0
+    for connection in (mentorship, peership):
+        stored = db.session.get(Connection, connection.id)
+        assert stored.ended_at is not None and stored.end_reason == "The account was closed."
+    assert [status(r.id) for r in (received, sent)] == [WITHDRAWN, WITHDRAWN]
+    assert len(mail()) <= before  # nobody is emailed; her own queued mail is deleted
+    assert all(to != EMAILS["amira"] for _, to in mail())
+    # Lee has room again.
+    accept(ask(people, "ben", "lee"), person(people["lee"]))
+    db.session.commit()
+    assert places(people["lee"]) == 1
+
+
+def test_a_deleted_mentor_ends_mentorships_and_withdraws_requests_to_them(people, ctx):
+    mentorship = accept(ask(people, "amira", "kaur"), person(people["kaur"]))
+    waiting = ask(people, "ben", "kaur")
+    db.session.commit()
+    delete_account(person(people["kaur"]))
+    db.session.commit()
+    assert db.session.get(Connection, mentorship.id).ended_at is not None
+    assert status(waiting.id) == WITHDRAWN
+    assert active_connections() == []
+    # Ben may ask someone else without the withdrawn request counting.
+    assert request_problem(person(people["ben"]), person(people["moss"]), MENTORING) is None
+
+
+# --- races on PostgreSQL --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
+    """An app on PostgreSQL, whatever the parametrization: these tests mean nothing on SQLite."""
+    if not POSTGRES_URL:  # never in CI: conftest refuses to start there without TEST_DATABASE_URL
+        pytest.skip("TEST_DATABASE_URL is not set")
+    app = create_app(make_test_config(request.getfixturevalue("postgres_ready"), tmp_path))
+    yield app
+    empty_all_tables(app)
+
+
+HOLD = 0.5  # seconds a winner keeps its transaction open after taking the place
+
+
+def _in_threads(app: Flask, work: list[Callable[[], object]]) -> list[tuple[str, object, float]]:
+    """Run each callable in its own thread and app context (its own session), lined up by a barrier.
+
+    Returns, per callable, ("ok", result, when committed) or ("problem", error, when raised).
+    """
+    barrier = threading.Barrier(len(work), timeout=30)
+    outcomes: list[tuple[str, object, float]] = [("unfinished", None, 0.0)] * len(work)
+
+    def run(n: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                result = work[n]()
+                time.sleep(HOLD)  # keep the row locks: the other must wait for this commit
+                db.session.commit()
+                outcomes[n] = ("ok", result, time.monotonic())
+            except (RequestProblem, PermissionError) as problem:
+                db.session.rollback()
+                outcomes[n] = ("problem", problem, time.monotonic())
+            except BaseException as error:  # reported by the test rather than lost in the thread
+                db.session.rollback()
+                outcomes[n] = ("error", error, time.monotonic())
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(work))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
+    assert not [o for o in outcomes if o[0] == "error"], outcomes
+    return outcomes
+
+
+def _accepting(request_id: int, mentor_id: int) -> Callable[[], Connection]:
+    def work() -> Connection:
+        return accept(db.session.get(MentoringRequest, request_id), db.session.get(User, mentor_id))
+
+    return work
+
+
+def test_two_mentees_racing_for_the_last_place(pg_app):
+    people = {
+        "amira": make_member(pg_app, "Amira", email=EMAILS["amira"]),
+        "ben": make_member(pg_app, "Ben", email=EMAILS["ben"]),
+        "lee": make_member(
+            pg_app, "Dr Lee", email=EMAILS["lee"], stage="consultant", mentor=True, capacity=1
+        ),
+    }
+    with pg_app.app_context():
+        requests = [ask(people, "amira", "lee").id, ask(people, "ben", "lee").id]
+
+    outcomes = _in_threads(pg_app, [_accepting(r, people["lee"]) for r in requests])
+
+    kinds = sorted(outcome[0] for outcome in outcomes)
+    assert kinds == ["ok", "problem"], outcomes
+    winner = next(n for n, o in enumerate(outcomes) if o[0] == "ok")
+    loser = 1 - winner
+    assert "no free places" in str(outcomes[loser][1]) and "(1 of 1 taken)" in str(outcomes[loser][1])
+    assert outcomes[loser][2] >= outcomes[winner][2] - 0.01  # it waited for the winner's commit
+    with pg_app.app_context():
+        assert places(people["lee"]) == 1
+        assert active_connections() == [
+            (MENTORING, people["lee"], people["amira"] if winner == 0 else people["ben"])
+        ]
+        assert status(requests[winner]) == ACCEPTED
+        assert status(requests[loser]) == PENDING
+        assert [kind for kind, _ in mail()].count("request_accepted") == 1
+
+
+def test_the_loser_really_waits_on_the_place_row_lock(pg_app):
+    """Deterministic order: A has taken the place and holds its transaction when B tries."""
+    people = {
+        "amira": make_member(pg_app, "Amira", email=EMAILS["amira"]),
+        "ben": make_member(pg_app, "Ben", email=EMAILS["ben"]),
+        "lee": make_member(
+            pg_app, "Dr Lee", email=EMAILS["lee"], stage="consultant", mentor=True, capacity=1
+        ),
+    }
+    with pg_app.app_context():
+        first, second = ask(people, "amira", "lee").id, ask(people, "ben", "lee").id
+    taken = threading.Event()
+    result: dict[str, object] = {}
+
+    def a() -> None:
+        with pg_app.app_context():
+            accept(db.session.get(MentoringRequest, first), db.session.get(User, people["lee"]))
+            taken.set()
+            time.sleep(HOLD)
+            result["a_committed"] = time.monotonic()
+            db.session.commit()
+
+    def b() -> None:
+        with pg_app.app_context():
+            request, mentor = db.session.get(MentoringRequest, second), db.session.get(User, people["lee"])
+            assert taken.wait(10)
+            started = time.monotonic()
+            try:
+                accept(request, mentor)
+                db.session.commit()
+                result["b"] = "accepted"
+            except RequestProblem as problem:
+                db.session.rollback()
+                result["b"] = str(problem)
+            result["b_waited"] = time.monotonic() - started
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert "no free places" in str(result["b"]), result
+    assert result["b_waited"] >= HOLD * 0.8, result  # blocked on A's row lock, not a stale read
+    with pg_app.app_context():
+        assert places(people["lee"]) == 1
+        assert (status(first), status(second)) == (ACCEPTED, PENDING)
+        assert len(active_connections()) == 1
+
+
+@pytest.mark.parametrize("kind", [MENTORING, PEER])
+def test_the_same_request_accepted_twice_at_once_makes_one_connection(pg_app, kind):
+    people = {
+        "amira": make_member(pg_app, "Amira", email=EMAILS["amira"], stage="foundation_doctor"),
+        "kaur": make_member(
+            pg_app, "Dr Kaur", email=EMAILS["kaur"], stage="core_trainee", mentor=True, capacity=2
+        ),
+    }
+    with pg_app.app_context():
+        request_id = ask(people, "amira", "kaur", kind).id
+
+    outcomes = _in_threads(pg_app, [_accepting(request_id, people["kaur"])] * 2)
+
+    assert sorted(o[0] for o in outcomes) == ["ok", "problem"], outcomes
+    loser = next(o for o in outcomes if o[0] == "problem")
+    assert "already been accepted" in str(loser[1])
+    with pg_app.app_context():
+        assert len(active_connections()) == 1
+        assert places(people["kaur"]) == (1 if kind == MENTORING else 0)
+        assert [k for k, _ in mail()].count("request_accepted") == 1
+
+
+def test_accept_and_withdraw_at_once_decide_once(pg_app):
+    people = {
+        "amira": make_member(pg_app, "Amira", email=EMAILS["amira"]),
+        "kaur": make_member(pg_app, "Dr Kaur", email=EMAILS["kaur"], stage="consultant", mentor=True),
+    }
+    with pg_app.app_context():
+        request_id = ask(people, "amira", "kaur").id
+
+    def withdrawing() -> None:
+        withdraw(db.session.get(MentoringRequest, request_id), db.session.get(User, people["amira"]))
+
+    outcomes = _in_threads(pg_app, [_accepting(request_id, people["kaur"]), withdrawing])
+
+    assert sorted(o[0] for o in outcomes) == ["ok", "problem"], outcomes
+    with pg_app.app_context():
+        final = status(request_id)
+        kinds = [k for k, _ in mail()][1:]
+        if final == ACCEPTED:
+            assert (places(people["kaur"]), len(active_connections()), kinds) == (1, 1, ["request_accepted"])
+        else:
+            assert final == WITHDRAWN
+            assert (places(people["kaur"]), active_connections(), kinds) == (0, [], ["request_withdrawn"])
+
+
+def test_two_requests_at_once_cannot_both_be_the_fourth(pg_app):
+    people = {"amira": make_member(pg_app, "Amira", email=EMAILS["amira"])}
+    for n in range(5):
+        people[f"m{n}"] = make_member(pg_app, f"Dr M{n}", stage="consultant", mentor=True)
+    with pg_app.app_context():
+        for n in range(2):
+            ask(people, "amira", f"m{n}")
+
+    def sending(to: str) -> Callable[[], MentoringRequest]:
+        return lambda: send_request(
+            db.session.get(User, people["amira"]), db.session.get(User, people[to]), MENTORING
+        )
+
+    outcomes = _in_threads(pg_app, [sending("m2"), sending("m3")])
+
+    assert sorted(o[0] for o in outcomes) == ["ok", "problem"], outcomes
+    assert str(next(o for o in outcomes if o[0] == "problem")[1]) == TOO_MANY
+    with pg_app.app_context():
+        pending = select(func.count()).where(
+            MentoringRequest.sender_id == people["amira"], MentoringRequest.status == PENDING
+        )
+        assert db.session.scalar(pending) == 3
+        assert [k for k, _ in mail()].count("request_received") == 3
