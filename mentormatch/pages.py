@@ -12,6 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mentormatch.accounts.models import User
 from mentormatch.extensions import db
+from mentormatch.matching.routes import at_top_stage
+from mentormatch.matching.service import SuggestedPerson, suggestions_for
+from mentormatch.mentoring.service import requests_for
 from mentormatch.profiles.service import profile_strength
 
 bp = Blueprint("pages", __name__)
@@ -50,11 +53,43 @@ def next_steps(user: User) -> list[NextStep]:
     ]
 
 
+@dataclass(frozen=True)
+class TopSuggestion:
+    kind: str  # "mentors" or "peers": the /matches tab it comes from
+    suggestion: SuggestedPerson
+
+
+TOP_SUGGESTIONS = 3
+WAITING_SHOWN = 3
+
+
+def top_suggestions(user: User, k: int = TOP_SUGGESTIONS) -> list[TopSuggestion]:
+    """The k best of this member's mentor and peer suggestions together, by score."""
+    kinds = [("peers", "peer")] if at_top_stage(user) else [("mentors", "mentor"), ("peers", "peer")]
+    found = [TopSuggestion(tab, s) for tab, kind in kinds for s in suggestions_for(user, kind, k)]
+    return sorted(found, key=lambda top: top.suggestion.score, reverse=True)[:k]
+
+
+def dashboard_matches(user: User) -> dict:
+    """Top suggestions and requests waiting, once the member is confirmed and onboarded."""
+    profile = user.profile
+    if not user.is_verified or profile is None or profile.onboarded_at is None:
+        return {"show_matches": False}
+    waiting = requests_for(user)["received"]
+    return {
+        "show_matches": True,
+        "top": top_suggestions(user),
+        "waiting": waiting[:WAITING_SHOWN],
+        "waiting_count": len(waiting),
+    }
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Visitors get the landing page; signed-in people their dashboard."""
     if current_user.is_authenticated:
-        return render_template("pages/dashboard.html", steps=next_steps(current_user))
+        me = current_user._get_current_object()
+        return render_template("pages/dashboard.html", steps=next_steps(me), **dashboard_matches(me))
     return render_template("pages/landing.html")
 
 
