@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentormatch.demo.generate import generate_people
-from mentormatch.matching.engine import MatchingEngine, Member
+from mentormatch.matching.engine import MENTOR_WEIGHTS, UNMET_GOALS, MatchingEngine, Member
 from mentormatch.matching.vocabulary import GOAL_PHRASES, SPECIALTY_PHRASES, codes_in, normalise, token
 from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 
@@ -247,3 +247,70 @@ def test_realistic_population_with_demo_people():
         assert found and all(s.reasons for s in found)
         for s in found:
             check_reasons(kind, student, by_id[s.id], s.reasons)
+
+
+def test_mentor_stating_no_offers_is_neutral_not_a_mismatch():
+    mentee = member("me", goals=frozenset({"exams"}), specialties=frozenset({"cardiology"}))
+    fields = {"specialties": frozenset({"cardiology"})}
+    silent = mentor("silent", **fields)
+    mismatch = mentor("mismatch", offers=frozenset({"research"}), **fields)
+    helpful = mentor("helpful", offers=frozenset({"exams"}), **fields)
+    engine = MatchingEngine().fit([mentee, silent, mismatch, helpful])
+    found = {s.id: s for s in engine.suggest_mentors("me", k=5)}
+    assert list(found) == ["helpful", "silent", "mismatch"]
+    # Goals part 1 vs 0.5 and no reciprocity penalty for the silent mentor; 30% kept for the mismatch.
+    goals = MENTOR_WEIGHTS["goals"]
+    assert found["helpful"].score - found["silent"].score == pytest.approx(0.5 * goals, abs=1e-5)
+    assert found["mismatch"].score == pytest.approx(
+        UNMET_GOALS * (found["silent"].score - 0.5 * goals), abs=1e-5
+    )
+    assert not any(r.startswith("you want help") for s in ("silent", "mismatch") for r in found[s].reasons)
+    assert "you want help with exams; they offer it" in found["helpful"].reasons
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(members_strategy, min_size=1, max_size=40), st.integers(1, 6))
+def test_rebuild_equals_asking_member_by_member(drawn, k):
+    people = population(drawn)
+    engine = MatchingEngine().fit(people)
+    for kind, suggest in (("mentor", engine.suggest_mentors), ("peer", engine.suggest_peers)):
+        everyone = engine.suggest_all(kind, k=k)
+        bare = engine.suggest_all(kind, k=k, reasons=False)
+        for p in people:
+            one = suggest(p.id, k=k)
+            assert everyone[p.id] == one
+            assert [(s.id, s.score) for s in bare[p.id]] == [(s.id, s.score) for s in one]
+            assert engine.explain(kind, p.id, [s.id for s in one]) == {s.id: s.reasons for s in one}
+
+
+def test_rebuild_equals_asking_member_by_member_in_a_realistic_population(monkeypatch):
+    # Small blocks, so a rebuild spans several candidate blocks and query batches.
+    monkeypatch.setattr("mentormatch.matching.engine.CHUNK_ROWS", 64)
+    monkeypatch.setattr("mentormatch.matching.engine.BATCH_QUERIES", 16)
+    rng = Random(11)
+    members = [
+        Member(
+            id=f"p{i}",
+            stage_rank=STAGE_BY_CODE[p.career_stage].rank,
+            organisation=p.organisation,
+            region=p.region,
+            specialties=frozenset(p.specialties),
+            goals=frozenset(p.goals),
+            offers=frozenset(p.goals) | {"career_planning"} if i % 3 else frozenset(),
+            interests=frozenset(p.interests),
+            text=f"{p.about} {p.looking_for}",
+            is_mentor=i % 4 == 0,
+            free_places=i % 3,
+            pending_requests=i % 5,
+            verified=i % 17 != 0,
+            stage=p.career_stage,
+        )
+        for i, p in enumerate(generate_people(400, rng))
+    ]
+    engine = MatchingEngine().fit(members)
+    engine.update(Member(**{**members[5].__dict__, "text": "cardiology and ICU", "is_mentor": True}))
+    engine.update(Member(id="new", stage_rank=3, is_mentor=True, free_places=1, offers=frozenset({"exams"})))
+    for kind, suggest in (("mentor", engine.suggest_mentors), ("peer", engine.suggest_peers)):
+        everyone = engine.suggest_all(kind, k=7)
+        assert len(everyone) == len(members) + 1
+        assert all(everyone[m] == suggest(m, k=7) for m in everyone)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,7 +45,9 @@ LAST_PLACE_PENALTY = 0.05  # …and this much for a mentor with one place left
 BUSY_REQUESTS = 4  # pending requests at which the busy penalty is full
 ALIKE = 0.3  # a cosine at which "your profiles read alike" is worth saying
 COMPACT_AFTER = 512  # updated members kept aside before the matrices are rebuilt (not refitted)
-BATCH_CELLS = 2_000_000  # query × candidate cells scored at once in a rebuild
+CHUNK_ROWS = 2048  # candidates scored in one block; a multiple of GROUP_ROWS
+BATCH_QUERIES = 128  # members scored together in a rebuild: a block of about 1 MB, which stays in cache
+GROUP_ROWS = 32  # candidates whose best score is taken together to bound each member's k-th best
 
 
 def _label(text: str) -> str:
@@ -53,14 +57,30 @@ def _label(text: str) -> str:
 
 SPECIALTY_LABELS = {code: _label(label) for code, label in SPECIALTIES.items()}
 GOAL_LABELS = {code: _label(label) for code, label in GOALS.items()}
-ORDER = {code: i for i, code in enumerate([*SPECIALTIES, *GOALS])}
 SPEC_BIT = {code: np.uint64(1) << np.uint64(i) for i, code in enumerate(SPECIALTIES)}
 GOAL_BIT = {code: np.uint64(1) << np.uint64(i) for i, code in enumerate(GOALS)}
+SPEC_CODES, GOAL_CODES = list(SPECIALTIES), list(GOALS)
+
+# The structured fit is linear in indicator columns appended to each candidate's TF-IDF row (goal or
+# offer bits, specialty bits, region, stage rank, a constant, a flag, organisation), so one sparse ×
+# dense product scores the whole blend; these are the columns' offsets after the TF-IDF columns.
+_GOAL = 0
+_SPEC = _GOAL + len(GOALS)
+_REGION = _SPEC + len(SPECIALTIES)
+_RANK = _REGION + len(REGIONS)
+RANK_OFFSET = 128  # stage ranks are int8: rank r is column _RANK + RANK_OFFSET + r
+_CONST = _RANK + 256
+_FLAG = _CONST + 1  # mentors: states no offers; peers: organisation known
+_ORG = _FLAG + 1
 
 
 @dataclass(frozen=True)
 class Member:
-    """What matching knows about one member; `offers` are the goals a mentor helps with."""
+    """What matching knows about one member.
+
+    `offers` are the goals a mentor helps with; a mentor stating none is neither a match nor a
+    mismatch for a mentee's goals (neutral, and no reciprocity penalty).
+    """
 
     id: Hashable
     stage_rank: int
@@ -87,9 +107,103 @@ class Suggestion:
     reasons: list[str]
 
 
-def _labels(codes: frozenset[str], labels: dict[str, str]) -> list[str]:
-    """The labels of the known codes, in vocabulary order."""
-    return [labels[code] for code in sorted(codes, key=lambda code: ORDER.get(code, -1)) if code in labels]
+@lru_cache(maxsize=4096)
+def _named(specialties: int, goals: int) -> str:
+    """'cardiology, exams' for bit masks of specialties and goals, in vocabulary order."""
+    labels = [SPECIALTY_LABELS[code] for i, code in enumerate(SPEC_CODES) if specialties >> i & 1]
+    labels += [GOAL_LABELS[code] for i, code in enumerate(GOAL_CODES) if goals >> i & 1]
+    return ", ".join(labels)
+
+
+# Reasons repeat: one shared string each keeps a whole rebuild's results small.
+@lru_cache(maxsize=4096)
+def _both(shared: str) -> str:
+    return f"both: {shared}"
+
+
+@lru_cache(maxsize=1024)
+def _offered(goals: str) -> str:
+    return f"you want help with {goals}; they offer it"
+
+
+@lru_cache(maxsize=64)
+def _same_region(region: str) -> str:
+    return f"same region: {REGIONS[region]}"
+
+
+@lru_cache(maxsize=256)
+def _ahead(steps: int, stage_code: str) -> str:
+    """'one step ahead: consultant'."""
+    stage = STAGE_BY_CODE.get(stage_code)
+    ahead = "one step ahead" if steps == 1 else "a few steps ahead" if steps == 2 else "more senior"
+    return f"{ahead}: {_label(stage.label.split(' (')[0])}" if stage else ahead
+
+
+def _bits(masks: np.ndarray, width: int) -> np.ndarray:
+    """Bit masks as a (len(masks), width) boolean array."""
+    return (masks[:, None] >> np.arange(width, dtype=np.uint64) & np.uint64(1)).astype(bool)
+
+
+def _first_k(cols: np.ndarray, keys: np.ndarray, vals: np.ndarray, k: int):
+    """Up to k entries per column, best score first; equal scores go to the lower key."""
+    order = np.lexsort((keys, -vals, cols))
+    cols, keys, vals = cols[order], keys[order], vals[order]
+    keep = np.arange(len(cols)) - np.searchsorted(cols, cols) < k
+    return cols[keep], keys[keep], vals[keep]
+
+
+def _group_maxima(block: np.ndarray) -> np.ndarray:
+    """The best score in each run of GROUP_ROWS candidates, per member: (groups × members)."""
+    rows, width = block.shape
+    full = rows - rows % GROUP_ROWS
+    maxima = [block[:full].reshape(-1, GROUP_ROWS, width).max(axis=1)] if full else []
+    if full < rows:
+        maxima.append(block[full:].max(axis=0, keepdims=True))
+    return np.concatenate(maxima) if len(maxima) > 1 else maxima[0]
+
+
+def _best_rows(blocks: list[tuple[int, np.ndarray]], maxima: list[np.ndarray], k: int):
+    """The k best candidates of each member over (first position, candidates × members) score blocks.
+
+    Returns (member columns, positions, scores), exact, ties to the lower position, without sorting
+    or partitioning the blocks: k groups reach the k-th best of the groups' maxima, so every one of
+    the k best candidates sits in a group whose maximum reaches it, and only those groups are read.
+    """
+    group_maxima = np.concatenate(maxima)
+    n, width = group_maxima.shape
+    if n > k:
+        floor = np.partition(group_maxima, n - k, axis=0)[n - k]
+    else:
+        floor = np.full(width, -np.inf, group_maxima.dtype)
+    group, col = np.nonzero((group_maxima >= floor) & (group_maxima > -np.inf))
+    ends = np.cumsum([len(m) for m in maxima])
+    in_block = np.searchsorted(ends, group, side="right")
+    found_col, found_at, found_score = [], [], []
+    for b in np.unique(in_block).tolist():
+        first, block = blocks[b]
+        here = in_block == b
+        row = (group[here] - (ends[b] - len(maxima[b])))[:, None] * GROUP_ROWS + np.arange(GROUP_ROWS)
+        inside = row < len(block)
+        row = np.minimum(row, len(block) - 1)
+        here_col = col[here][:, None]
+        score = block[row, here_col]
+        keep = inside & (score >= floor[here_col]) & (score > -np.inf)
+        found_col.append(np.broadcast_to(here_col, row.shape)[keep])
+        found_at.append(first + row[keep])
+        found_score.append(score[keep])
+    if not found_col:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    return _first_k(np.concatenate(found_col), np.concatenate(found_at), np.concatenate(found_score), k)
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """Candidates (member indices, ascending) and their scoring rows, in blocks of CHUNK_ROWS."""
+
+    members: np.ndarray
+    chunks: list[tuple[int, sp.csr_matrix, np.ndarray]]  # (first position, rows, member indices)
+    width: int
+    patched: bool  # updated members: every rule is checked per candidate
 
 
 def _mask(codes: Iterable[str], bits: dict[str, np.uint64]) -> np.uint64:
@@ -216,24 +330,65 @@ class MatchingEngine:
         }
 
     def _build_pools(self) -> None:
-        """Candidate matrices, transposed for row × matrix products: mentors, and one per stage rank."""
+        """Candidate pools per stage rank: everyone verified (peers), and the available mentors."""
         a = self._arrays
         live = a["verified"] & ~a["stale"]
-        self._pools: dict[object, tuple[np.ndarray, sp.csr_matrix]] = {}
-        mentors = np.flatnonzero(live & a["mentor"])
-        self._pools["mentor"] = (mentors, self._rows[mentors].T.tocsr())
-        for rank in np.unique(a["rank"]):
+        self._pools: dict[tuple[str, int], _Pool] = {}
+        for rank in np.unique(a["rank"][live]).tolist():
             bucket = np.flatnonzero(live & (a["rank"] == rank))
-            self._pools[int(rank)] = (bucket, self._rows[bucket].T.tocsr())
+            self._pools["peer", rank] = self._pool("peer", bucket, self._rows[bucket])
+            mentors = bucket[a["mentor"][bucket]]
+            if len(mentors):
+                self._pools["mentor", rank] = self._pool("mentor", mentors, self._rows[mentors])
         self._patch_rows()
 
     def _patch_rows(self) -> None:
         self._patched = np.array(sorted(self._patches), dtype=np.int64)
-        self._patch_matrix_t = (
-            sp.vstack([self._patches[i] for i in self._patched], format="csr").T.tocsr()
-            if len(self._patched)
-            else None
+        self._patch_pools: dict[str, _Pool] = {}
+        if len(self._patched):
+            rows = sp.vstack([self._patches[i] for i in self._patched], format="csr")
+            for kind in ("mentor", "peer"):
+                self._patch_pools[kind] = self._pool(kind, self._patched, rows, patched=True)
+
+    def _pool(self, kind: str, members: np.ndarray, rows: sp.csr_matrix, patched: bool = False) -> _Pool:
+        """Scoring rows: TF-IDF, then the indicator columns; a mentor's row is scaled by exposure."""
+        a = self._arrays
+        n, base = rows.shape
+        bits = a["offers" if kind == "mentor" else "goals"][members]
+        goal_row, goal_col = np.nonzero(_bits(bits, len(GOALS)))
+        spec_row, spec_col = np.nonzero(_bits(a["spec"][members], len(SPECIALTIES)))
+        region = a["region"][members].astype(np.int64)
+        placed = np.flatnonzero(region >= 0)
+        everyone = np.arange(n)
+        org = a["org"][members].astype(np.int64)
+        known = np.flatnonzero(org >= 0) if kind == "peer" else np.zeros(0, np.int64)
+        flagged = np.flatnonzero(bits == 0) if kind == "mentor" else known
+        row = np.concatenate([goal_row, spec_row, placed, everyone, everyone, flagged, known])
+        col = np.concatenate(
+            [
+                _GOAL + goal_col,
+                _SPEC + spec_col,
+                _REGION + region[placed],
+                _RANK + RANK_OFFSET + a["rank"][members].astype(np.int64),
+                np.full(n, _CONST),
+                np.full(len(flagged), _FLAG),
+                _ORG + org[known],
+            ]
         )
+        width = base + _ORG + len(self._organisations)
+        extra = sp.csr_matrix((np.ones(len(row), np.float32), (row, col)), shape=(n, width - base))
+        matrix = sp.hstack([rows, extra], format="csr", dtype=np.float32)
+        if kind == "mentor":
+            pending, free = a["pending"][members], a["free"][members]
+            busy = np.minimum(pending / BUSY_REQUESTS, 1)
+            exposure = 1 - BUSY_PENALTY * busy - LAST_PLACE_PENALTY * (free == 1)
+            matrix = (sp.diags(exposure.astype(np.float32)) @ matrix).tocsr()
+        matrix.sort_indices()
+        chunks = [
+            (start, matrix[start : start + CHUNK_ROWS], members[start : start + CHUNK_ROWS])
+            for start in range(0, n, CHUNK_ROWS)
+        ]
+        return _Pool(members, chunks, width, patched)
 
     def _compact(self) -> None:
         """Fold the updated rows into the main matrix and rebuild the pools (the vectorizers stay)."""
@@ -275,176 +430,202 @@ class MatchingEngine:
         return self._suggest("peer", np.array([self._index[member_id]]), k, [exclude])[0]
 
     def suggest_all(
-        self, kind: str, k: int = 10, members: Iterable[Hashable] | None = None
+        self, kind: str, k: int = 10, members: Iterable[Hashable] | None = None, reasons: bool = True
     ) -> dict[Hashable, list[Suggestion]]:
-        """Suggestions of one kind ("mentor" or "peer") for every member (or those given): the rebuild."""
-        ranks = self._arrays["rank"]
+        """Suggestions of one kind ("mentor" or "peer") for every member (or those given): the rebuild.
+
+        The same ids, scores and order as asking member by member. With `reasons=False` every
+        suggestion's reasons are empty; `explain` gives them later for the pairs that are kept.
+        """
+        a = self._arrays
         chosen = (
-            np.arange(len(self._members)) if members is None else np.array([self._index[m] for m in members])
+            np.arange(len(self._members))
+            if members is None
+            else np.array([self._index[m] for m in members], dtype=np.int64)
         )
         result: dict[Hashable, list[Suggestion]] = {}
-        for rank in np.unique(ranks[chosen]):  # a batch shares one rank, so one set of peer pools
-            group = chosen[ranks[chosen] == rank]
-            width = sum(len(pool) for pool, _ in self._candidates(kind, int(rank)))
-            batch = max(1, BATCH_CELLS // max(width, 1))  # bounds the memory of the dense score blocks
-            for start in range(0, len(group), batch):
-                queries = group[start : start + batch]
-                found = self._suggest(kind, queries, k, [()] * len(queries))
+        for rank in np.unique(a["rank"][chosen]):  # a batch shares one rank, so one set of pools
+            group = chosen[a["rank"][chosen] == rank]
+            # Members wanting the same goals sit together, so a batch has few unmet-goals factors.
+            group = group[np.argsort(a["goals"][group], kind="stable")]
+            for start in range(0, len(group), BATCH_QUERIES):
+                queries = group[start : start + BATCH_QUERIES]
+                found = self._suggest(kind, queries, k, [()] * len(queries), reasons)
                 result.update(zip((self._members[i].id for i in queries), found, strict=True))
         return result
 
-    def _candidates(self, kind: str, rank: int) -> list[tuple[np.ndarray, sp.csr_matrix]]:
+    def explain(
+        self, kind: str, member_id: Hashable, other_ids: Iterable[Hashable]
+    ) -> dict[Hashable, list[str]]:
+        """The reasons `suggest_*` would give for suggesting each of `other_ids` to a member."""
+        _check(kind)
+        others = np.array([self._index[other] for other in other_ids], dtype=np.int64)
+        said = self._explain(kind, np.full(len(others), self._index[member_id]), others)
+        return {self._members[c].id: reasons for c, reasons in zip(others.tolist(), said, strict=True)}
+
+    def _candidates(self, kind: str, rank: int) -> list[_Pool]:
+        _check(kind)
         if kind == "mentor":
-            pools = [self._pools["mentor"]]
-        elif kind == "peer":
-            pools = [self._pools[r] for r in (rank - 1, rank, rank + 1) if r in self._pools]
+            ranks = sorted(r for pool_kind, r in self._pools if pool_kind == "mentor" and r > rank)
         else:
-            raise ValueError(f"kind must be 'mentor' or 'peer', not {kind!r}")
-        if len(self._patched):
-            pools.append((self._patched, self._patch_matrix_t))
-        return [pool for pool in pools if len(pool[0])]
+            ranks = [r for r in (rank - 1, rank, rank + 1) if ("peer", r) in self._pools]
+        pools = [self._pools[kind, r] for r in ranks]
+        if kind in self._patch_pools:
+            pools.append(self._patch_pools[kind])
+        return pools
 
     def _suggest(
-        self, kind: str, queries: np.ndarray, k: int, excludes: list[Iterable[Hashable]]
+        self,
+        kind: str,
+        queries: np.ndarray,
+        k: int,
+        excludes: list[Iterable[Hashable]],
+        reasons: bool = True,
     ) -> list[list[Suggestion]]:
         a = self._arrays
-        ranks = {int(r) for r in a["rank"][queries]}
-        if kind == "peer" and len(ranks) > 1:
-            raise ValueError("a batch of peer queries must share one stage rank")
-        pools = self._candidates(kind, ranks.pop())
+        ranks = np.unique(a["rank"][queries])
+        if len(ranks) > 1:
+            raise ValueError("a batch of queries must share one stage rank")
+        rank = int(ranks[0])
+        pools = self._candidates(kind, rank)
         if not pools or k <= 0:
             return [[] for _ in queries]
+        scoring = self._query_matrix(kind, queries, rank, max(pool.width for pool in pools))
+        runs = self._unmet_runs(queries) if kind == "mentor" else []
+        blocked_col, blocked = self._blocked(queries, excludes)
+        blocks, maxima = [], []
+        offset = 0
+        for pool in pools:
+            for start, rows, members in pool.chunks:
+                block = rows @ scoring[: rows.shape[1]]  # candidates × queries
+                for first, last, wants in runs:
+                    offers = a["offers"][members]
+                    unmet = (offers != 0) & (offers & wants == 0)  # stated offers, none of these goals
+                    if unmet.any():
+                        factor = np.where(unmet, np.float32(UNMET_GOALS), np.float32(1))
+                        block[:, first:last] *= factor[:, None]
+                if pool.patched:
+                    block[~self._eligible(kind, members, rank)] = -np.inf
+                elif self._patches:
+                    block[a["stale"][members]] = -np.inf
+                at = np.minimum(np.searchsorted(members, blocked), len(members) - 1)
+                hit = members[at] == blocked
+                block[at[hit], blocked_col[hit]] = -np.inf
+                blocks.append((offset + start, block))
+                maxima.append(_group_maxima(block))  # while the block is still in cache
+            offset += len(pool.members)
+        col, at, score = _best_rows(blocks, maxima, k)
+        chosen = np.concatenate([pool.members for pool in pools])[at]
+        said = self._explain(kind, queries[col], chosen) if reasons else [[] for _ in chosen]
+        ids = [self._members[c].id for c in chosen.tolist()]
+        scores = np.clip(score, 0.0, 1.0).tolist()  # rounding can stray past 1 by a float32 ulp
+        bounds = np.searchsorted(col, np.arange(len(queries) + 1)).tolist()
+        return [
+            [Suggestion(id=ids[j], score=scores[j], reasons=said[j]) for j in range(first, last)]
+            for first, last in pairwise(bounds)
+        ]
+
+    def _eligible(self, kind: str, members: np.ndarray, rank: int) -> np.ndarray:
+        a = self._arrays
+        diff = a["rank"][members].astype(np.int16) - rank
+        if kind == "mentor":
+            return a["verified"][members] & a["mentor"][members] & (diff >= 1)
+        return a["verified"][members] & (np.abs(diff) <= 1)
+
+    def _unmet_runs(self, queries: np.ndarray) -> list[tuple[int, int, np.uint64]]:
+        """(first, last, goals) for each run of queries wanting the same goals, when they want any."""
+        wants = self._arrays["goals"][queries]
+        edges = [0, *(np.flatnonzero(wants[1:] != wants[:-1]) + 1).tolist(), len(wants)]
+        return [(first, last, wants[first]) for first, last in pairwise(edges) if wants[first]]
+
+    def _blocked(self, queries: np.ndarray, excludes: list[Iterable[Hashable]]):
+        """(query column, member index) pairs never suggested: each member themself, and their excludes."""
+        cols, members = [np.arange(len(queries))], [queries]
+        for col, exclude in enumerate(excludes):
+            found = [self._index[e] for e in exclude if e in self._index]
+            cols.append(np.full(len(found), col))
+            members.append(np.array(found, dtype=np.int64))
+        return np.concatenate(cols), np.concatenate(members)
+
+    def _query_matrix(self, kind: str, queries: np.ndarray, rank: int, width: int) -> np.ndarray:
+        """Each query as a dense column of weights: candidate rows @ it give the whole blended score."""
+        a = self._arrays
+        weights = MENTOR_WEIGHTS if kind == "mentor" else PEER_WEIGHTS
         x = self._query_rows(queries)
-        candidates = np.concatenate([pool for pool, _ in pools])
-        cosine = np.hstack([(x @ matrix).toarray() for _, matrix in pools])
-        np.clip(cosine, 0.0, 1.0, out=cosine)
-        fresh = np.concatenate(
-            [np.ones(len(pool), bool) if pool is self._patched else ~a["stale"][pool] for pool, _ in pools]
-        )
-        score, parts = (self._mentor_fit if kind == "mentor" else self._peer_fit)(queries, candidates, cosine)
-        score[:, ~fresh] = -np.inf
-        results = []
-        for row, (q, exclude) in enumerate(zip(queries.tolist(), excludes, strict=True)):
-            line = score[row]
-            blocked = [self._index[e] for e in exclude if e in self._index]
-            if blocked:
-                line[np.isin(candidates, blocked)] = -np.inf
-            line[candidates == q] = -np.inf
-            top = self._top(line, k)
-            results.append(
-                [
-                    Suggestion(
-                        id=self._members[candidates[j]].id,
-                        score=float(line[j]),
-                        reasons=self._reasons(kind, q, int(candidates[j]), {p: v[row, j] for p, v in parts}),
-                    )
-                    for j in top
-                ]
-            )
-        return results
-
-    @staticmethod
-    def _top(line: np.ndarray, k: int) -> np.ndarray:
-        valid = np.flatnonzero(np.isfinite(line))
-        if len(valid) > k:
-            valid = valid[np.argpartition(-line[valid], k - 1)[:k]]
-        return valid[np.argsort(-line[valid], kind="stable")]
-
-    def _common(self, queries: np.ndarray, candidates: np.ndarray) -> dict[str, np.ndarray]:
-        a = self._arrays
-        q, c = queries[:, None], candidates[None, :]
-        spec_q = a["spec"][q]
-        shared_spec = np.bitwise_count(spec_q & a["spec"][c])
-        return {
-            "diff": a["rank"][c].astype(np.int16) - a["rank"][q],
-            "specialties": shared_spec / np.maximum(np.bitwise_count(spec_q), 1),
-            "region": ((a["region"][q] == a["region"][c]) & (a["region"][q] >= 0)).astype(np.float32),
-            "ok": a["verified"][c] & (c != q),
-        }
-
-    def _mentor_fit(self, queries: np.ndarray, candidates: np.ndarray, cosine: np.ndarray):
-        a = self._arrays
-        common = self._common(queries, candidates)
-        diff = common["diff"]
-        wants = a["goals"][queries][:, None]
-        met = np.bitwise_count(wants & a["offers"][candidates][None, :])
-        has_goals = np.bitwise_count(wants) > 0
-        goals = np.where(has_goals, met / np.maximum(np.bitwise_count(wants), 1), 0.5)
-        stage = np.select([diff <= 2, diff == 3], [1.0, 0.6], 0.3)
-        parts = {
-            "similarity": cosine,
-            "goals": goals,
-            "specialties": common["specialties"],
-            "stage": stage,
-            "region": common["region"],
-        }
-        score = sum(MENTOR_WEIGHTS[name] * value for name, value in parts.items())
-        score = score * np.where(has_goals & (met == 0), UNMET_GOALS, 1.0)
-        pending, free = a["pending"][candidates], a["free"][candidates]
-        busy = np.minimum(pending / BUSY_REQUESTS, 1)
-        exposure = 1 - BUSY_PENALTY * busy - LAST_PLACE_PENALTY * (free == 1)
-        score = np.clip(score * exposure[None, :], 0.0, 1.0)
-        eligible = common["ok"] & (diff >= 1) & a["mentor"][candidates][None, :] & (free > 0)[None, :]
-        score[~eligible] = -np.inf
-        return score, [
-            ("similarity", cosine),
-            ("goals_met", met),
-            ("specialties", common["specialties"]),
-            ("region", common["region"]),
-            ("diff", diff),
-        ]
-
-    def _peer_fit(self, queries: np.ndarray, candidates: np.ndarray, cosine: np.ndarray):
-        a = self._arrays
-        common = self._common(queries, candidates)
-        diff = common["diff"]
-        goals_q = a["goals"][queries][:, None]
-        shared_goals = np.bitwise_count(goals_q & a["goals"][candidates][None, :])
-        org_q, org_c = a["org"][queries][:, None], a["org"][candidates][None, :]
-        known = (org_q >= 0) & (org_c >= 0)
-        parts = {
-            "similarity": cosine,
-            "goals": shared_goals / np.maximum(np.bitwise_count(goals_q), 1),
-            "specialties": common["specialties"],
-            "organisation": np.where(known, (org_q != org_c).astype(np.float32), 0.5),
-            "region": common["region"],
-            "stage": np.where(diff == 0, 1.0, 0.5),
-        }
-        score = np.clip(sum(PEER_WEIGHTS[name] * value for name, value in parts.items()), 0.0, 1.0)
-        score[~(common["ok"] & (np.abs(diff) <= 1))] = -np.inf
-        return score, [
-            ("similarity", cosine),
-            ("goals", shared_goals),
-            ("specialties", common["specialties"]),
-            ("region", common["region"]),
-            ("other_org", known & (org_q != org_c)),
-        ]
+        base = x.shape[1]
+        matrix = np.zeros((width, len(queries)), dtype=np.float32)
+        np.multiply(x.T.toarray(), np.float32(weights["similarity"]), out=matrix[:base])
+        cols = np.arange(len(queries))
+        goals, spec = a["goals"][queries], a["spec"][queries]
+        n_goals = np.bitwise_count(goals)
+        per_goal = weights["goals"] / np.maximum(n_goals, 1)
+        matrix[base + _GOAL : base + _SPEC] = (_bits(goals, len(GOALS)) * per_goal[:, None]).T
+        per_spec = weights["specialties"] / np.maximum(np.bitwise_count(spec), 1)
+        matrix[base + _SPEC : base + _REGION] = (_bits(spec, len(SPECIALTIES)) * per_spec[:, None]).T
+        region = a["region"][queries].astype(np.int64)
+        placed = region >= 0
+        matrix[base + _REGION + region[placed], cols[placed]] = weights["region"]
+        diff = np.arange(256) - RANK_OFFSET - rank
+        if kind == "mentor":
+            stage = np.select([diff <= 2, diff == 3], [1.0, 0.6], 0.3)
+            # Wanting nothing in particular, or a mentor stating no offers: neutral, not a mismatch.
+            matrix[base + _CONST] = np.where(n_goals > 0, 0.0, 0.5 * weights["goals"])
+            matrix[base + _FLAG] = np.where(n_goals > 0, 0.5 * weights["goals"], 0.0)
+        else:
+            stage = np.where(diff == 0, 1.0, 0.5)
+            # Organisation: 1 when both are known and differ, 0 when the same, 0.5 when either is unknown.
+            org = a["org"][queries].astype(np.int64)
+            known = (org >= 0) & (base + _ORG + org < width)
+            matrix[base + _CONST] = 0.5 * weights["organisation"]
+            matrix[base + _FLAG] = np.where(org >= 0, 0.5 * weights["organisation"], 0.0)
+            matrix[base + _ORG + org[known], cols[known]] = -weights["organisation"]
+        matrix[base + _RANK : base + _RANK + 256] = (weights["stage"] * stage)[:, None]
+        return matrix
 
     # --- reasons -------------------------------------------------------------------------------
 
-    def _reasons(self, kind: str, q: int, c: int, parts: dict[str, float]) -> list[str]:
-        """Plain words for what contributed, naming only what both people have."""
-        me, them = self._members[q], self._members[c]
-        shared = _labels(me.specialties & them.specialties, SPECIALTY_LABELS)
-        if kind == "peer":
-            shared += _labels(me.goals & them.goals, GOAL_LABELS)
-        reasons = [f"both: {', '.join(shared)}"] if shared else []
+    def _explain(self, kind: str, queries: np.ndarray, candidates: np.ndarray) -> list[list[str]]:
+        """Plain words for what contributed to each (query, candidate) pair, naming only what both have."""
+        a = self._arrays
+        if not len(queries):
+            return []
+        rows = self._query_rows(queries).multiply(self._query_rows(candidates))
+        alike = (np.asarray(rows.sum(axis=1)).ravel() >= ALIKE).tolist()
+        spec = (a["spec"][queries] & a["spec"][candidates]).tolist()
+        region = a["region"][queries]
+        same_region = ((region >= 0) & (region == a["region"][candidates])).tolist()
         if kind == "mentor":
-            met = _labels(me.goals & them.offers, GOAL_LABELS)
-            if met:
-                reasons.append(f"you want help with {', '.join(met)}; they offer it")
-            steps = them.stage_rank - me.stage_rank
-            stage = STAGE_BY_CODE.get(them.stage)
-            ahead = "one step ahead" if steps == 1 else "a few steps ahead" if steps == 2 else "more senior"
-            reasons.append(f"{ahead}: {_label(stage.label.split(' (')[0])}" if stage else ahead)
-        elif parts["other_org"]:
-            reasons.append(f"from another organisation: {them.organisation.strip()}")
-        if parts["region"]:
-            reasons.append(f"same region: {REGIONS[me.region]}")
+            met = (a["goals"][queries] & a["offers"][candidates]).tolist()
+            steps = (a["rank"][candidates].astype(np.int16) - a["rank"][queries]).tolist()
+        else:
+            both_want = (a["goals"][queries] & a["goals"][candidates]).tolist()
+            org_q, org_c = a["org"][queries], a["org"][candidates]
+            other_org = ((org_q >= 0) & (org_c >= 0) & (org_q != org_c)).tolist()
         known = self._vectorizers["interests"].vocabulary_
-        hobbies = sorted(tag for tag in self._hobbies[q] & self._hobbies[c] if tag in known)
-        if hobbies:
-            reasons.append(f"both enjoy {', '.join(hobbies)}")
-        if parts["similarity"] >= ALIKE:
-            reasons.append("your profiles read alike")
-        return reasons
+        said = []
+        for i, (q, c) in enumerate(zip(queries.tolist(), candidates.tolist(), strict=True)):
+            me, them = self._members[q], self._members[c]
+            shared = _named(spec[i], both_want[i] if kind == "peer" else 0)
+            reasons = [_both(shared)] if shared else []
+            if kind == "mentor":
+                if met[i]:
+                    reasons.append(_offered(_named(0, met[i])))
+                reasons.append(_ahead(steps[i], them.stage))
+            elif other_org[i]:
+                reasons.append(f"from another organisation: {them.organisation.strip()}")
+            if same_region[i]:
+                reasons.append(_same_region(me.region))
+            hobbies = self._hobbies[q] & self._hobbies[c]
+            if hobbies:
+                hobbies = sorted(tag for tag in hobbies if tag in known)
+                if hobbies:
+                    reasons.append(f"both enjoy {', '.join(hobbies)}")
+            if alike[i]:
+                reasons.append("your profiles read alike")
+            said.append(reasons)
+        return said
+
+
+def _check(kind: str) -> None:
+    if kind not in ("mentor", "peer"):
+        raise ValueError(f"kind must be 'mentor' or 'peer', not {kind!r}")
