@@ -1,9 +1,11 @@
 """Every model, imported in one place so Alembic and create_all see all the tables."""
 
 from mentormatch.accounts.models import AccountToken, User
+from mentormatch.admin.audit import AuditEntry
 from mentormatch.mail.models import OutboxMessage
 from mentormatch.matching.models import Dismissal, MatchingChange, MatchingState
 from mentormatch.mentoring.models import Connection, MentoringRequest
+from mentormatch.mentors.models import MentorApplication, MentorExclusion
 from mentormatch.profiles.models import (
     Profile,
     ProfileGoal,
@@ -15,10 +17,13 @@ from mentormatch.profiles.models import (
 
 __all__ = [
     "AccountToken",
+    "AuditEntry",
     "Connection",
     "Dismissal",
     "MatchingChange",
     "MatchingState",
+    "MentorApplication",
+    "MentorExclusion",
     "MentoringRequest",
     "OutboxMessage",
     "Profile",
