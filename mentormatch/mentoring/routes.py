@@ -1,27 +1,40 @@
-"""Asking for mentoring or a peer connection; requests at /requests and connections at /connections."""
+"""Asking for mentoring or a peer connection; answering at /requests; connections at /connections."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy import or_, select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
+from mentormatch.database import utcnow
+from mentormatch.errors import render_error
 from mentormatch.extensions import db
-from mentormatch.mentoring.forms import AskForm
-from mentormatch.mentoring.models import KINDS, MENTORING
+from mentormatch.mentoring import service
+from mentormatch.mentoring.forms import AskForm, ReasonForm
+from mentormatch.mentoring.models import KINDS, MENTORING, PENDING, Connection, MentoringRequest
 from mentormatch.mentoring.service import (
     ANSWER_WITHIN,
+    MATCHED_ELSEWHERE,
     RequestProblem,
-    connections_for,
     request_problem,
-    requests_for,
     send_request,
 )
+from mentormatch.vocabulary import GOALS, SPECIALTIES
 from mentormatch.web import is_htmx, render_fragment
 
 bp = Blueprint("mentoring", __name__)
+
+RECIPIENT, SENDER = "recipient", "sender"
+
+
+def _me() -> User:
+    return current_user._get_current_object()
 
 
 def _member_or_404(user_id: int) -> User:
@@ -33,6 +46,94 @@ def _member_or_404(user_id: int) -> User:
     return person
 
 
+def _forbidden(message: str) -> None:
+    """Stop with a 403 that says why, as a page or an htmx fragment."""
+    abort(make_response(render_error(403, "You can't do that", message)))
+
+
+def get_request_or_404(request_id: int, for_user: User, side: str | None = None) -> MentoringRequest:
+    """A request `for_user` sent or received (else 404); with `side`, on that side of it (else 403)."""
+    found = db.get_or_404(MentoringRequest, request_id)
+    if for_user.id not in (found.sender_id, found.recipient_id):
+        abort(404)  # someone else's: don't even say it exists
+    if side == RECIPIENT and found.recipient_id != for_user.id:
+        _forbidden("Only the person who was asked can accept or decline a request. You can withdraw it.")
+    if side == SENDER and found.sender_id != for_user.id:
+        _forbidden("Only the person who sent a request can withdraw it. You can accept or decline it.")
+    return found
+
+
+def get_connection_or_404(connection_id: int, for_user: User) -> Connection:
+    """A connection `for_user` is one of the two people in, else 404."""
+    found = db.get_or_404(Connection, connection_id)
+    if for_user.id not in (found.first_id, found.second_id):
+        abort(404)
+    return found
+
+
+# --- template helpers --------------------------------------------------------------------------
+
+
+@bp.app_template_global()
+def closes_in(mentoring_request: MentoringRequest) -> str:
+    """How long a pending request has left, in words: '14 days', '1 day', 'less than a day'."""
+    seconds = (mentoring_request.expires_at - utcnow()).total_seconds()
+    if seconds < 86400:
+        return "less than a day"
+    days = round(seconds / 86400)
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+@bp.app_template_filter()
+def long_date(value: datetime) -> str:
+    """A date as people write it: 3 March 2025."""
+    return f"{value:%-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What the signed-in member can do about someone, for their profile page."""
+
+    connection: Connection | None = None
+    pending: MentoringRequest | None = None
+    kinds: tuple[str, ...] = ()  # what they can ask for now: mentoring, peer, both or neither
+    problem: str | None = None  # why a mentor can't be asked, when nothing can be asked
+
+
+@bp.app_template_global()
+def reach_of(person: User) -> Reach:
+    """Connected, a request pending between them, or which requests the signed-in member may send."""
+    me = _me()
+    if not me.is_authenticated or me.id == person.id:
+        return Reach()
+    connection = service.connected(me, person)
+    if connection is not None:
+        return Reach(connection=connection)
+    pending = db.session.scalar(
+        select(MentoringRequest).where(
+            MentoringRequest.status == PENDING,
+            or_(
+                (MentoringRequest.sender_id == me.id) & (MentoringRequest.recipient_id == person.id),
+                (MentoringRequest.sender_id == person.id) & (MentoringRequest.recipient_id == me.id),
+            ),
+        )
+    )
+    if pending is not None:
+        return Reach(pending=pending)
+    kinds = tuple(kind for kind in KINDS if request_problem(me, person, kind) is None)
+    problem = None
+    if not kinds and person.profile is not None and person.profile.is_approved_mentor:
+        problem = request_problem(me, person, MENTORING)
+    return Reach(kinds=kinds, problem=problem)
+
+
+def _vocabulary(**context: object) -> dict:
+    return {"specialties": SPECIALTIES, "goals": GOALS, "matched_elsewhere": MATCHED_ELSEWHERE, **context}
+
+
+# --- asking ------------------------------------------------------------------------------------
+
+
 @bp.route("/requests/new/<int:user_id>", methods=["GET", "POST"])
 @verified_required
 def ask(user_id: int) -> ResponseReturnValue:
@@ -41,7 +142,7 @@ def ask(user_id: int) -> ResponseReturnValue:
     if kind not in KINDS:
         abort(404)
     person = _member_or_404(user_id)
-    me = current_user._get_current_object()
+    me = _me()
     form = AskForm(kind)
     problem = request_problem(me, person, kind)
     if problem is None and form.validate_on_submit():
@@ -64,16 +165,169 @@ def ask(user_id: int) -> ResponseReturnValue:
     return render_template("mentoring/ask.html", **context), status
 
 
+# --- answering ---------------------------------------------------------------------------------
+
+
 @bp.get("/requests")
 @verified_required
 def requests() -> ResponseReturnValue:
     """Requests waiting for your answer, the ones you sent, and what happened to earlier ones."""
-    return render_template("mentoring/requests.html", **requests_for(current_user._get_current_object()))
+    me = _me()
+    return render_template("mentoring/requests.html", **_vocabulary(me=me, **service.requests_for(me)))
+
+
+def _request_row(
+    found: MentoringRequest, status: int = 200, *, message: str | None = None, **context: object
+) -> ResponseReturnValue:
+    """One request's row, as htmx swaps it in after an action (focus goes into it)."""
+    return render_fragment(
+        "mentoring/_request.html",
+        status,
+        status_message=message,
+        **_vocabulary(r=found, me=_me(), swapped=True, **context),
+    )
+
+
+def _request_done(found: MentoringRequest, message: str) -> ResponseReturnValue:
+    if is_htmx():
+        return _request_row(found, message=message, done=message)
+    flash(message, "success")
+    return redirect(url_for("mentoring.requests"), 303)
+
+
+def _request_problem(found: MentoringRequest, problem: str) -> ResponseReturnValue:
+    """Nothing changed, and why: the row (htmx) or the requests page, with 409."""
+    if is_htmx():
+        return _request_row(found, 409, message=problem, problem=problem)
+    me = _me()
+    page = render_template(
+        "mentoring/requests.html", **_vocabulary(me=me, page_problem=problem, **service.requests_for(me))
+    )
+    return page, 409
+
+
+@bp.post("/requests/<int:request_id>/accept")
+@verified_required
+def accept_request(request_id: int) -> ResponseReturnValue:
+    """Accept a request you received: you are connected, and they are told."""
+    me = _me()
+    found = get_request_or_404(request_id, me, RECIPIENT)
+    try:
+        service.accept(found, me)
+    except RequestProblem as problem:
+        db.session.rollback()
+        return _request_problem(found, str(problem))
+    db.session.commit()
+    sender = found.sender.display_name
+    if found.kind == MENTORING:
+        done = f"You accepted {sender}'s request: you are now their mentor."
+    else:
+        done = f"You and {sender} are now connected."
+    return _request_done(found, done + " Their contact details are on your connections page.")
+
+
+@bp.route("/requests/<int:request_id>/decline", methods=["GET", "POST"])
+@verified_required
+def decline_request(request_id: int) -> ResponseReturnValue:
+    """The decline form (an optional reason they will see), and declining."""
+    me = _me()
+    found = get_request_or_404(request_id, me, RECIPIENT)
+    if not found.is_pending:
+        return _request_problem(found, "This request has already been answered.")
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            service.decline(found, me, form.reason.data or "")
+        except RequestProblem as problem:
+            db.session.rollback()
+            return _request_problem(found, str(problem))
+        db.session.commit()
+        return _request_done(
+            found, f"You declined {found.sender.display_name}'s request. We've let them know."
+        )
+    status = 422 if form.errors else 200
+    if is_htmx():
+        return _request_row(found, status, deciding=True, form=form)
+    context = _vocabulary(r=found, me=me, deciding=True, form=form)
+    return render_template("mentoring/decline.html", **context), status
+
+
+@bp.post("/requests/<int:request_id>/withdraw")
+@verified_required
+def withdraw_request(request_id: int) -> ResponseReturnValue:
+    """Take back a request you sent; they are told."""
+    me = _me()
+    found = get_request_or_404(request_id, me, SENDER)
+    try:
+        service.withdraw(found, me)
+    except RequestProblem as problem:
+        db.session.rollback()
+        return _request_problem(found, str(problem))
+    db.session.commit()
+    return _request_done(found, f"You withdrew your request to {found.recipient.display_name}.")
+
+
+# --- connections -------------------------------------------------------------------------------
 
 
 @bp.get("/connections")
 @verified_required
 def connections() -> ResponseReturnValue:
     """Your mentors, mentees and peers, with their contact details."""
-    me = current_user._get_current_object()
-    return render_template("mentoring/connections.html", connections=connections_for(me), me=me)
+    me = _me()
+    groups: dict[str, list[Connection]] = {"mentor": [], "mentee": [], "peer": []}
+    for connection in service.connections_for(me):
+        groups[connection.role_of(me)].append(connection)
+    return render_template("mentoring/connections.html", me=me, groups=groups)
+
+
+@bp.route("/connections/<int:connection_id>/end", methods=["GET", "POST"])
+@verified_required
+def end_connection(connection_id: int) -> ResponseReturnValue:
+    """The form to end a mentorship or peer connection (an optional reason), and ending it."""
+    me = _me()
+    connection = get_connection_or_404(connection_id, me)
+    if not connection.is_active:
+        return _connection_problem(connection, "This connection has already ended.")
+    form = ReasonForm()
+    if form.validate_on_submit():
+        other = connection.other(me).display_name
+        try:
+            service.end_connection(connection, me, form.reason.data or "")
+        except RequestProblem as problem:
+            db.session.rollback()
+            return _connection_problem(connection, str(problem))
+        db.session.commit()
+        what = "mentorship" if connection.kind == MENTORING else "connection"
+        done = f"You ended your {what} with {other}. We've let them know."
+        if is_htmx():
+            return render_fragment(
+                "mentoring/_connection.html",
+                status_message=done,
+                c=connection,
+                me=me,
+                swapped=True,
+                done=done,
+            )
+        flash(done, "success")
+        return redirect(url_for("mentoring.connections"), 303)
+    status = 422 if form.errors else 200
+    context = {"c": connection, "me": me, "ending": True, "form": form}
+    if is_htmx():
+        return render_fragment("mentoring/_connection.html", status, swapped=True, **context)
+    return render_template("mentoring/end.html", **context), status
+
+
+def _connection_problem(connection: Connection, problem: str) -> ResponseReturnValue:
+    me = _me()
+    if is_htmx():
+        return render_fragment(
+            "mentoring/_connection.html",
+            409,
+            status_message=problem,
+            c=connection,
+            me=me,
+            swapped=True,
+            problem=problem,
+        )
+    return render_template("mentoring/end.html", c=connection, me=me, problem=problem), 409
