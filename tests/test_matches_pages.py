@@ -343,6 +343,9 @@ def test_members_who_havent_finished_onboarding_are_asked_to(app, client, login_
         db.session.commit()
     html = client.get(f"/matches?tab={tab}").get_data(as_text=True)
     assert "Complete your profile to get suggestions" in html
+    fragment = client.get(f"/matches?tab={tab}", headers={**HTMX, "HX-Target": "matches"})
+    status_region = fragment.get_data(as_text=True).split('<div id="status"')[1]
+    assert "Complete your profile to get suggestions." in status_region
 
 
 def test_no_mentors_yet_says_to_try_peers_or_broaden(app, client):

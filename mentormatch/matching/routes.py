@@ -69,6 +69,11 @@ def _panel_context(me: User, tab: str) -> dict:
 
 
 def _found_message(context: dict) -> str:
+    """What the status region says after a tab switch."""
+    if not context["onboarded"]:
+        return "Complete your profile to get suggestions."
+    if context["top_stage"]:
+        return "Mentoring here is for people earlier in their career."
     count = len(context["suggestions"])
     return f"{count} suggested {TABS[context['tab']]}{'s' if count != 1 else ''}"
 
