@@ -180,16 +180,18 @@ def _allowed(candidates: Candidates, forbidden: Iterable[tuple[int, int]]):
 
 def _with_locks(rows, cols, caps, n: int, locked: Mapping[int, int | None]):
     """The locked part of the assignment and the places it takes; LockProblem when it can't be kept."""
+    m = len(caps)
     mentor_of = np.full(n, -1, dtype=np.int64)
-    pairs = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    keys = rows * m + cols  # sorted and unique (see _allowed)
     for mentee, mentor in locked.items():
         if not 0 <= mentee < n:
             raise LockProblem(f"mentee {mentee} is not in the round")
         if mentor is not None:
-            if (mentee, mentor) not in pairs:
+            at = np.searchsorted(keys, mentee * m + mentor)
+            if not (0 <= mentor < m and at < len(keys) and keys[at] == mentee * m + mentor):
                 raise LockProblem(f"mentee {mentee} and mentor {mentor} can't be matched")
             mentor_of[mentee] = mentor
-    load = np.bincount(mentor_of[mentor_of >= 0], minlength=len(caps))
+    load = np.bincount(mentor_of[mentor_of >= 0], minlength=m)
     over = np.flatnonzero(load > caps)
     if len(over):
         raise LockProblem(f"mentor {int(over[0])} would have more mentees than places")
