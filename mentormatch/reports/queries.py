@@ -142,7 +142,7 @@ def mentors_by_status() -> ReportTable:
     """Mentors approved and waiting for approval, with the places they offer, have taken and have free."""
     table = ReportTable(
         "mentors",
-        "Mentors",
+        "Mentors approved and waiting",
         (
             Column("Status", TEXT),
             Column("Mentors"),
