@@ -24,7 +24,7 @@ def rebuild_command() -> None:
     started = time.perf_counter()
     members = rebuild()
     fitted = time.perf_counter() - started
-    counts = {kind: sum(map(len, all_suggestions(kind).values())) for kind in KINDS}
+    counts = {kind: sum(map(len, all_suggestions(kind, reasons=False).values())) for kind in KINDS}
     click.echo(
         f"Matching rebuilt: {members} members fitted in {fitted:.1f} s; "
         f"{counts['mentor']} mentor and {counts['peer']} peer suggestions "

@@ -36,6 +36,9 @@ KINDS = ("mentor", "peer")
 # An id below the newest one seen but not yet visible may belong to a transaction still
 # committing; after this long it was rolled back (or the sequence skipped it).
 GAP_PATIENCE_SECONDS = 120.0
+# A cursor that starts from an empty log (a rebuild forgot every change) awaits only this many ids
+# below the first it sees, not every id PostgreSQL's sequence ever gave out.
+GAP_WINDOW = 1000
 # `matches rebuild` forgets changes older than this (a process that old refits anyway).
 CHANGE_LOG_KEEP = timedelta(days=1)
 # Refit in the process once this many members changed since the fit (new words would be lost).
@@ -150,7 +153,7 @@ class ChangeCursor:
         for change_id in seen:
             self.gaps.pop(change_id, None)
         newest = max(seen, default=self.last)
-        for missing in range(self.last + 1, newest):
+        for missing in range(self.last + 1 if self.last else max(newest - GAP_WINDOW, 1), newest):
             if missing not in seen:
                 self.gaps[missing] = now
         self.last = max(self.last, newest)
@@ -292,17 +295,22 @@ def _people(found: list[Suggestion]) -> list[SuggestedPerson]:
     ]
 
 
-def all_suggestions(kind: str, k: int = 10) -> dict[int, list[Suggestion]]:
+def all_suggestions(kind: str, k: int = 10, *, reasons: bool = True) -> dict[int, list[Suggestion]]:
     """Everyone's suggestions of one kind, each with their own exclusions (the export)."""
     with fresh_engine() as engine:
         if engine is None:
             return {}
         excluded = _all_exclusions()
         widest = max((len(people) for people in excluded.values()), default=0)
-        found = engine.suggest_all(kind, k=k + widest)
+        found = engine.suggest_all(kind, k=k + widest, reasons=reasons)
+    # The engine keeps members who left since the fit (as unverified, never suggested): not theirs either.
+    eligible = set(
+        db.session.scalars(select(User.id).join(Profile, Profile.user_id == User.id).where(*_eligible()))
+    )
     return {
         member: [s for s in suggestions if s.id not in excluded.get(member, ())][:k]
         for member, suggestions in found.items()
+        if member in eligible
     }
 
 
