@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from random import Random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -314,3 +315,53 @@ def test_rebuild_equals_asking_member_by_member_in_a_realistic_population(monkey
         everyone = engine.suggest_all(kind, k=7)
         assert len(everyone) == len(members) + 1
         assert all(everyone[m] == suggest(m, k=7) for m in everyone)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(members_strategy, min_size=1, max_size=30), st.data())
+def test_pair_scores_are_the_suggestion_scores(drawn, data):
+    """A round's score matrix gives every allowed pair exactly the score suggest_mentors gives it."""
+    people = population(drawn)
+    engine = MatchingEngine().fit(people)
+    ids = [p.id for p in people]
+    members = data.draw(st.lists(st.sampled_from(ids), unique=True, min_size=1))
+    mentors = data.draw(st.lists(st.sampled_from(ids), unique=True, min_size=1))
+    scores = engine.score_mentor_pairs(members, mentors)
+    assert scores.shape == (len(members), len(mentors))
+    for row, member_id in enumerate(members):
+        suggested = {s.id: s.score for s in engine.suggest_mentors(member_id, k=len(people))}
+        for col, mentor_id in enumerate(mentors):
+            if mentor_id in suggested:
+                assert scores[row, col] == pytest.approx(suggested[mentor_id], abs=1e-6)
+            else:  # a rule forbids the pair: never assignable
+                assert scores[row, col] == -np.inf
+
+
+def test_pair_scores_follow_updates_and_span_blocks(monkeypatch):
+    monkeypatch.setattr("mentormatch.matching.engine.CHUNK_ROWS", 32)
+    monkeypatch.setattr("mentormatch.matching.engine.BATCH_QUERIES", 8)
+    rng = Random(5)
+    people = [
+        Member(
+            id=i,
+            stage_rank=STAGE_BY_CODE[p.career_stage].rank,
+            region=p.region,
+            specialties=frozenset(p.specialties),
+            goals=frozenset(p.goals),
+            offers=frozenset(p.goals) if i % 2 else frozenset(),
+            text=p.about,
+            is_mentor=i % 3 == 0,
+            free_places=1 + i % 2,
+            stage=p.career_stage,
+        )
+        for i, p in enumerate(generate_people(150, rng))
+    ]
+    engine = MatchingEngine().fit(people)
+    engine.update(Member(**{**people[3].__dict__, "free_places": 0}))  # now full: never assignable
+    mentees = [p.id for p in people if p.stage_rank <= 1]
+    mentors = [p.id for p in people if p.is_mentor]
+    scores = engine.score_mentor_pairs(mentees, mentors)
+    assert np.all(scores[:, mentors.index(3)] == -np.inf)
+    for row, mentee in enumerate(mentees):
+        for s in engine.suggest_mentors(mentee, k=len(people)):
+            assert scores[row, mentors.index(s.id)] == pytest.approx(s.score, abs=1e-6)

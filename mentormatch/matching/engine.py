@@ -463,6 +463,39 @@ class MatchingEngine:
         said = self._explain(kind, np.full(len(others), self._index[member_id]), others)
         return {self._members[c].id: reasons for c, reasons in zip(others.tolist(), said, strict=True)}
 
+    def score_mentor_pairs(self, member_ids: list[Hashable], mentor_ids: list[Hashable]) -> np.ndarray:
+        """Every (member, mentor) score as `suggest_mentors` would give it, -inf where a rule forbids it.
+
+        A dense (members × mentors) float32 array, for a cohort round's assignment: the same blend,
+        reciprocity and exposure, over exactly the mentors given (available ones only).
+        """
+        a = self._arrays
+        queries = np.array([self._index[m] for m in member_ids], dtype=np.int64)
+        mentors = np.array([self._index[m] for m in mentor_ids], dtype=np.int64)
+        scores = np.full((len(queries), len(mentors)), -np.inf, dtype=np.float32)
+        if not len(queries) or not len(mentors):
+            return scores
+        pool = self._pool("mentor", mentors, self._query_rows(mentors))
+        for rank in np.unique(a["rank"][queries]).tolist():
+            group = np.flatnonzero(a["rank"][queries] == rank)
+            eligible = self._eligible("mentor", mentors, rank)
+            for first in range(0, len(group), BATCH_QUERIES):
+                cols = group[first : first + BATCH_QUERIES]
+                batch = queries[cols]
+                scoring = self._query_matrix("mentor", batch, rank, pool.width)
+                wants = a["goals"][batch]
+                for start, rows, members in pool.chunks:
+                    block = rows @ scoring[: rows.shape[1]]  # mentors × members
+                    offers = a["offers"][members][:, None]
+                    unmet = (offers != 0) & (offers & wants[None, :] == 0) & (wants[None, :] != 0)
+                    block[unmet] *= np.float32(UNMET_GOALS)
+                    block[~eligible[start : start + len(members)]] = -np.inf
+                    scores[cols[:, None], start + np.arange(len(members))[None, :]] = block.T
+        scores[queries[:, None] == mentors[None, :]] = -np.inf
+        finite = np.isfinite(scores)
+        scores[finite] = np.clip(scores[finite], 0.0, 1.0)
+        return scores
+
     def _candidates(self, kind: str, rank: int) -> list[_Pool]:
         _check(kind)
         if kind == "mentor":
