@@ -2,6 +2,7 @@
 
 from mentormatch.accounts.models import AccountToken, User
 from mentormatch.admin.audit import AuditEntry
+from mentormatch.digests.models import Digest
 from mentormatch.mail.models import OutboxMessage
 from mentormatch.matching.models import Dismissal, MatchingChange, MatchingState
 from mentormatch.mentoring.models import Connection, MentoringRequest
@@ -14,13 +15,16 @@ from mentormatch.profiles.models import (
     Tag,
     profile_interest,
 )
+from mentormatch.rounds.models import MatchingRound, RoundMentee, RoundMentor, RoundPair
 
 __all__ = [
     "AccountToken",
     "AuditEntry",
     "Connection",
+    "Digest",
     "Dismissal",
     "MatchingChange",
+    "MatchingRound",
     "MatchingState",
     "MentorApplication",
     "MentorExclusion",
@@ -30,6 +34,9 @@ __all__ = [
     "ProfileGoal",
     "ProfileOffer",
     "ProfileSpecialty",
+    "RoundMentee",
+    "RoundMentor",
+    "RoundPair",
     "Tag",
     "User",
     "profile_interest",

@@ -28,6 +28,8 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     digest_opt_in: Mapped[bool] = mapped_column(default=False)
+    # How often, while opted in: "weekly" (what the signup opt-in means) or "daily".
+    digest_frequency: Mapped[str] = mapped_column(String(10), default="weekly", server_default="weekly")
     digest_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the login cookie: bumping it signs out every session (see get_id()).
     session_version: Mapped[int] = mapped_column(default=1)

@@ -19,16 +19,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from mentormatch.accounts import service
-from mentormatch.accounts.forms import (
-    ChangeEmailForm,
-    ChangePasswordForm,
-    DeleteAccountForm,
-    PreferencesForm,
-)
+from mentormatch.accounts.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
 from mentormatch.accounts.passwords import verify_password
 from mentormatch.accounts.privacy import export_personal_data
 from mentormatch.accounts.tokens import Purpose, TokenError, consume_token
 from mentormatch.database import utcnow
+from mentormatch.digests.forms import DigestPreferencesForm, current_frequency
+from mentormatch.digests.periods import NEVER
 from mentormatch.extensions import db
 from mentormatch.web import is_htmx, render_fragment
 
@@ -45,8 +42,8 @@ def _forms(**overrides: object) -> dict[str, object]:
             formdata=None,
         ),
         "email_form": ChangeEmailForm(prefix="email", formdata=None),
-        "preferences_form": PreferencesForm(
-            prefix="prefs", digest_opt_in=current_user.digest_opt_in, formdata=None
+        "preferences_form": DigestPreferencesForm(
+            prefix="prefs", digest_frequency=current_frequency(current_user), formdata=None
         ),
         "delete_form": DeleteAccountForm(prefix="delete", formdata=None),
     }
@@ -134,11 +131,17 @@ def confirm_email(token: str) -> ResponseReturnValue:
 @bp.post("/preferences")
 @login_required
 def preferences() -> ResponseReturnValue:
-    """Opt in to or out of digest emails; consent is recorded with its time."""
-    form = PreferencesForm(prefix="prefs")
+    """Digests weekly, daily or never; consent is recorded with its time when given."""
+    form = DigestPreferencesForm(prefix="prefs")
     if form.validate_on_submit():
-        current_user.digest_opt_in = form.digest_opt_in.data
-        current_user.digest_consent_at = utcnow() if form.digest_opt_in.data else None
+        user = current_user._get_current_object()
+        choice = form.digest_frequency.data
+        if choice == NEVER:
+            user.digest_opt_in, user.digest_consent_at = False, None
+        else:
+            if not user.digest_opt_in:  # consent is given now; changing weekly/daily keeps its time
+                user.digest_opt_in, user.digest_consent_at = True, utcnow()
+            user.digest_frequency = choice
         db.session.commit()
         flash("Your email preferences are saved.", "success")
     return _section("_preferences.html", "preferences_form", form)
