@@ -229,6 +229,21 @@ def test_mentors_approved_and_waiting(app, population):
     ]
 
 
+def test_paused_and_suspended_mentors_follow_and_have_no_free_places(app, population):
+    make_member(
+        app, stage="consultant", specialties=["cardiology"], mentor="paused", capacity=2, places_taken=1
+    )
+    make_member(app, stage="gp", mentor="suspended", capacity=3)
+
+    assert rows_of(app, queries.mentors_by_status) == [
+        ("Approved", 2, 4, 2, 2),
+        ("Waiting for approval", 1, 2, 0, 0),
+        ("Paused by the mentor", 1, 2, 1, 0),
+        ("Suspended by an admin", 1, 3, 0, 0),
+    ]
+    assert rows_of(app, queries.supply_and_demand)[0] == ("Cardiology", 2, 1, 2, 2)
+
+
 def test_requests_sent_and_accepted(app, population):
     assert rows_of(app, queries.requests_by_kind) == [
         ("Mentoring", 6, 3, 1, 0, 1, 1, 50.0),

@@ -29,6 +29,7 @@ from mentormatch.mentoring.models import (
     Connection,
     MentoringRequest,
 )
+from mentormatch.mentors.models import MENTOR_STATUS_LABELS, MENTOR_STATUSES
 from mentormatch.profiles.models import Profile, ProfileSpecialty
 from mentormatch.reports.tables import DATE, DURATION, PERCENT, TEXT, Column, ReportTable
 from mentormatch.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE, STAGES
@@ -36,13 +37,12 @@ from mentormatch.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE, STAGES
 MENTEE_STAGES: tuple[str, ...] = tuple(stage.code for stage in STAGES if stage.rank <= 1)
 WEEKS = 26
 KIND_LABELS = {MENTORING: "Mentoring", PEER: "Peer"}
-MENTOR_STATUS_LABELS = {
-    "approved": "Approved",
-    "pending": "Waiting for approval",
-    "paused": "Paused",
-    "rejected": "Not approved",
-    "withdrawn": "Withdrawn",
-}
+# Approved and waiting first, as the issue asks; then the others, in the order mentors/models.py gives.
+STATUS_ORDER = (
+    "approved",
+    "pending",
+    *(status for status in MENTOR_STATUSES if status not in {"approved", "pending"}),
+)
 
 
 def _is_member() -> tuple[ColumnElement[bool], ...]:
@@ -169,7 +169,9 @@ def mentors_by_status() -> ReportTable:
     }
     if not found:
         return table
-    statuses = ["approved", "pending", *sorted(set(found) - {"approved", "pending"})]
+    # Approved and waiting always; the others when someone has them; an unknown status last, as it is.
+    statuses = [s for s in STATUS_ORDER if s in found or s in {"approved", "pending"}]
+    statuses += sorted(set(found) - set(STATUS_ORDER))
     table.rows = [
         (MENTOR_STATUS_LABELS.get(status, status), *found.get(status, (0, 0, 0, 0))) for status in statuses
     ]
