@@ -16,6 +16,7 @@ from typing import Any
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import JSON, ForeignKey, Select, String, event, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 from sqlalchemy.sql.dml import Delete, Update
 
@@ -128,11 +129,10 @@ def _refuse_changes(session: Session, flush_context, instances) -> None:
             raise AuditLogIsAppendOnly("Audit entries can't be changed.")
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk_changes(state) -> None:
-    """Nor by an UPDATE or DELETE statement run through the session."""
-    statement = state.statement
-    if isinstance(statement, Update | Delete) and statement.table is AuditEntry.__table__:
+@event.listens_for(Engine, "before_execute")
+def _refuse_statements(connection, statement, multiparams, params, execution_options) -> None:
+    """Nor by an UPDATE or DELETE statement, through the session or straight on a connection."""
+    if isinstance(statement, Update | Delete) and getattr(statement.table, "name", None) == "audit_entry":
         raise AuditLogIsAppendOnly("Audit entries can't be changed or deleted.")
 
 
