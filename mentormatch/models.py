@@ -16,6 +16,7 @@ from mentormatch.profiles.models import (
     profile_interest,
 )
 from mentormatch.rounds.models import MatchingRound, RoundMentee, RoundMentor, RoundPair
+from mentormatch.rounds.models import MatchingRound, RoundMentee, RoundMentor, RoundPair
 
 __all__ = [
     "AccountToken",
@@ -24,6 +25,7 @@ __all__ = [
     "Digest",
     "Dismissal",
     "MatchingChange",
+    "MatchingRound",
     "MatchingRound",
     "MatchingState",
     "MentorApplication",
@@ -34,6 +36,9 @@ __all__ = [
     "ProfileGoal",
     "ProfileOffer",
     "ProfileSpecialty",
+    "RoundMentee",
+    "RoundMentor",
+    "RoundPair",
     "RoundMentee",
     "RoundMentor",
     "RoundPair",

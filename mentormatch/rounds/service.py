@@ -1,0 +1,568 @@
+"""Matching rounds in the database: create, run (the solver on the engine's scores), change, publish.
+
+The caller commits. Publishing is one conditional UPDATE of the round's status followed, in the
+same transaction, by a place taken (`take_place`) and a connection for every pair, and the emails:
+a second publish, a double click or two admins at once create nothing twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from mentormatch.accounts.models import User
+from mentormatch.admin.audit import ACTION_LABELS, record
+from mentormatch.database import utcnow
+from mentormatch.extensions import db
+from mentormatch.mail import send_email
+from mentormatch.matching.service import fresh_engine, note_change
+from mentormatch.mentoring.models import MENTORING, Connection
+from mentormatch.mentoring.service import take_place
+from mentormatch.mentors.models import MentorExclusion
+from mentormatch.profiles.models import Profile, ProfileSpecialty
+from mentormatch.rounds.models import DRAFT, PUBLISHED, MatchingRound, RoundMentee, RoundMentor, RoundPair
+from mentormatch.rounds.solver import LEFT_UNMATCHED, Candidates, LockProblem, solve_round
+from mentormatch.vocabulary import STAGE_BY_CODE
+from mentormatch.web import absolute_url
+
+ACTION_LABELS.update(
+    {
+        "round.create": "Created a matching round",
+        "round.run": "Ran a matching round",
+        "round.change_pair": "Changed a pair in a matching round",
+        "round.publish": "Published a matching round",
+    }
+)
+CSV_COLUMNS = [
+    "mentee_email",
+    "mentee_name",
+    "mentor_email",
+    "mentor_name",
+    "score",
+    "reasons",
+    "unmatched_reason",
+    "changed_by_admin",
+]
+
+
+class RoundProblem(Exception):
+    """Why a round can't be created, run, changed or published, in words for the admin."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# --- who can be in a round ---------------------------------------------------------------------
+
+
+def members() -> object:
+    """Members who can be matched: confirmed, not deleted, onboarded, with a known stage."""
+    return (
+        select(User)
+        .join(Profile, Profile.user_id == User.id)
+        .where(
+            User.email_verified_at.is_not(None),
+            User.deleted_at.is_(None),
+            Profile.onboarded_at.is_not(None),
+            User.career_stage.in_(list(STAGE_BY_CODE)),
+        )
+    )
+
+
+def members_matching(stage: str = "", region: str = "", specialty: str = "") -> list[int]:
+    """The ids of members at this stage, in this region, with this specialty (each optional)."""
+    statement = members()
+    if stage:
+        statement = statement.where(User.career_stage == stage)
+    if region:
+        statement = statement.where(Profile.region == region)
+    if specialty:
+        statement = statement.where(
+            select(ProfileSpecialty.user_id)
+            .where(ProfileSpecialty.user_id == User.id, ProfileSpecialty.code == specialty)
+            .exists()
+        )
+    return list(db.session.scalars(statement.with_only_columns(User.id).order_by(User.id)))
+
+
+def approved_mentors() -> list[User]:
+    """Every approved mentor who can be matched, by name."""
+    statement = members().where(Profile.mentor_status == "approved").order_by(User.name, User.id)
+    return list(db.session.scalars(statement))
+
+
+@dataclass
+class Cohort:
+    """The members named in a cohort file, and what was wrong with it, by line."""
+
+    user_ids: list[int]
+    problems: list[tuple[int, str]]
+
+
+def read_cohort(data: bytes) -> Cohort:
+    """A CSV of email addresses: an `email` column, or the first column when there is no such header."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Cohort([], [(0, "The file isn't UTF-8 text: save it as 'CSV UTF-8' and try again.")])
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [cell.strip().casefold() for cell in rows[0]] if rows else []
+    column, first = (header.index("email"), 2) if "email" in header else (0, 1)
+    wanted: dict[str, int] = {}
+    problems = []
+    for line, row in enumerate(rows[first - 1 :], start=first):
+        email = row[column].strip().lower() if len(row) > column else ""
+        if not email:
+            if any(cell.strip() for cell in row):
+                problems.append((line, "no email address"))
+            continue
+        wanted.setdefault(email, line)
+    found = (
+        dict(
+            db.session.execute(
+                members().with_only_columns(User.email, User.id).where(User.email.in_(list(wanted)))
+            ).all()
+        )
+        if wanted
+        else {}
+    )
+    for email, line in wanted.items():
+        if email not in found:
+            problems.append((line, f"{email}: no member who can be matched has this address"))
+    if not wanted and not problems:
+        problems.append((0, "The file has no email addresses."))
+    return Cohort([found[email] for email in wanted if email in found], sorted(problems))
+
+
+def create_round(
+    admin: User,
+    name: str,
+    mentee_ids: Iterable[int],
+    *,
+    mentor_ids: Iterable[int] | None = None,
+    objective: str = "total",
+    min_score: float = 0.0,
+    avoid_same_organisation: bool = False,
+) -> MatchingRound:
+    """A new draft round; `mentor_ids` None means every approved mentor when it runs."""
+    mentee_ids = sorted(set(mentee_ids))
+    if not mentee_ids:
+        raise RoundProblem("Choose at least one mentee.", 422)
+    matching_round = MatchingRound(
+        name=name.strip(),
+        objective=objective,
+        min_score=min_score,
+        avoid_same_organisation=avoid_same_organisation,
+        all_mentors=mentor_ids is None,
+        created_by_id=admin.id,
+        mentees=[RoundMentee(user_id=user_id) for user_id in mentee_ids],
+        mentors=[RoundMentor(user_id=user_id) for user_id in sorted(set(mentor_ids or ()))],
+    )
+    db.session.add(matching_round)
+    db.session.flush()
+    record(admin, "round.create", matching_round, after=_settings(matching_round))
+    return matching_round
+
+
+def _settings(matching_round: MatchingRound) -> dict:
+    return {
+        "name": matching_round.name,
+        "mentees": len(matching_round.mentees),
+        "mentors": "all approved" if matching_round.all_mentors else len(matching_round.mentors),
+        "objective": matching_round.objective,
+        "min_score": matching_round.min_score,
+        "avoid_same_organisation": matching_round.avoid_same_organisation,
+    }
+
+
+# --- scores and the rules ----------------------------------------------------------------------
+
+
+def candidate_scores(
+    mentee_ids: list[int], mentor_ids: list[int]
+) -> dict[int, dict[int, tuple[float, list[str]]]]:
+    """mentee → mentor → (score, reasons) for every pair the matching engine allows (seniority,
+    availability); pairs it would never suggest are absent. The one place rounds touch the engine."""
+    pool = set(mentor_ids)
+    # Every available mentor, so a chosen pool is never cut short by mentors outside it.
+    k = db.session.scalar(select(func.count()).where(Profile.mentor_status == "approved")) or 0
+    result: dict[int, dict[int, tuple[float, list[str]]]] = {mentee: {} for mentee in mentee_ids}
+    with fresh_engine() as engine:
+        if engine is None or not k:
+            return result
+        try:
+            found = engine.suggest_all("mentor", k=k, members=mentee_ids)
+        except KeyError:  # someone left matching since the round was made: ask for the others alone
+            found = {}
+            for mentee in mentee_ids:
+                try:
+                    found.update(engine.suggest_all("mentor", k=k, members=[mentee]))
+                except KeyError:
+                    continue
+    for mentee, suggestions in found.items():
+        result[mentee] = {s.id: (s.score, s.reasons) for s in suggestions if s.id in pool}
+    return result
+
+
+def forbidden_pairs(
+    mentee_ids: list[int], mentor_ids: list[int], avoid_same_organisation: bool
+) -> set[tuple[int, int]]:
+    """(mentee, mentor) pairs a round never makes: a mentor's declared exclusions, people already
+    connected, and (when asked) colleagues in the same organisation."""
+    mentees, mentors = set(mentee_ids), set(mentor_ids)
+    forbidden: set[tuple[int, int]] = set()
+    emails = dict(db.session.execute(select(User.email, User.id).where(User.id.in_(mentees))).all())
+    for mentor_id, email in db.session.execute(
+        select(MentorExclusion.mentor_id, MentorExclusion.excluded_email).where(
+            MentorExclusion.mentor_id.in_(mentors),
+            func.lower(MentorExclusion.excluded_email).in_(list(emails)),
+        )
+    ):
+        forbidden.add((emails[email.lower()], mentor_id))
+    for first, second in db.session.execute(
+        select(Connection.first_id, Connection.second_id).where(
+            Connection.ended_at.is_(None),
+            or_(
+                Connection.first_id.in_(mentors) & Connection.second_id.in_(mentees),
+                Connection.first_id.in_(mentees) & Connection.second_id.in_(mentors),
+            ),
+        )
+    ):
+        forbidden.add((second, first) if first in mentors and second in mentees else (first, second))
+    if avoid_same_organisation:
+        organisation = {
+            user_id: (name or "").strip().casefold()
+            for user_id, name in db.session.execute(
+                select(Profile.user_id, Profile.organisation).where(Profile.user_id.in_(mentees | mentors))
+            )
+        }
+        colleagues: dict[str, list[int]] = {}
+        for mentor in mentors:
+            if organisation.get(mentor):
+                colleagues.setdefault(organisation[mentor], []).append(mentor)
+        for mentee in mentees:
+            forbidden.update(
+                (mentee, mentor) for mentor in colleagues.get(organisation.get(mentee) or "", ())
+            )
+    return forbidden
+
+
+@dataclass
+class RoundInputs:
+    """Everything the solver needs for a round, by index, and the ids behind the indices."""
+
+    mentee_ids: list[int]
+    mentor_ids: list[int]
+    scores: dict[int, dict[int, tuple[float, list[str]]]]
+    capacities: list[int]
+    forbidden: set[tuple[int, int]]
+
+    def allowed(self, mentee: int, mentor: int) -> bool:
+        return mentor in self.scores.get(mentee, {}) and (mentee, mentor) not in self.forbidden
+
+
+def round_inputs(matching_round: MatchingRound) -> RoundInputs:
+    """The round's mentees and pool as they are now, the engine's scores and the exclusions."""
+    mentee_ids = sorted(m.user_id for m in matching_round.mentees)
+    if matching_round.all_mentors:
+        mentor_ids = [user.id for user in approved_mentors()]
+    else:
+        mentor_ids = sorted(m.user_id for m in matching_round.mentors)
+    profiles = db.session.scalars(select(Profile).where(Profile.user_id.in_(mentor_ids)))
+    free = {profile.user_id: profile.free_places for profile in profiles}
+    mentor_ids = sorted(mentor_ids)
+    return RoundInputs(
+        mentee_ids=mentee_ids,
+        mentor_ids=mentor_ids,
+        scores=candidate_scores(mentee_ids, mentor_ids),
+        capacities=[free.get(mentor, 0) for mentor in mentor_ids],
+        forbidden=forbidden_pairs(mentee_ids, mentor_ids, matching_round.avoid_same_organisation),
+    )
+
+
+# --- running and changing the draft ------------------------------------------------------------
+
+
+def _draft_round(round_id: int) -> MatchingRound:
+    matching_round = db.session.get(MatchingRound, round_id)
+    if matching_round is None:
+        raise RoundProblem("There is no such round.", 404)
+    if not matching_round.is_draft:
+        raise RoundProblem("This round has been published: it can't be changed any more.")
+    return matching_round
+
+
+def run_round(matching_round: MatchingRound, admin: User) -> MatchingRound:
+    """Solve the round again, keeping the admin's changes, and store the draft and its figures."""
+    matching_round = _draft_round(matching_round.id)
+    inputs = round_inputs(matching_round)
+    mentee_at = {user_id: i for i, user_id in enumerate(inputs.mentee_ids)}
+    mentor_at = {user_id: j for j, user_id in enumerate(inputs.mentor_ids)}
+    candidates = Candidates.from_lists(
+        [
+            [(mentor_at[mentor], score) for mentor, (score, _) in inputs.scores.get(mentee, {}).items()]
+            for mentee in inputs.mentee_ids
+        ],
+        len(inputs.mentor_ids),
+    )
+    forbidden = {(mentee_at[a], mentor_at[b]) for a, b in inputs.forbidden}
+    kept = {
+        pair.mentee_id: pair for pair in matching_round.pairs if pair.locked and pair.mentee_id in mentee_at
+    }
+    locked = {}
+    for mentee, pair in kept.items():
+        if pair.mentor_id is not None and pair.mentor_id not in mentor_at:
+            raise RoundProblem(
+                _name(pair.mentor_id) + " is no longer in the mentor pool: change "
+                f"{_name(mentee)}'s pair, then run the round again."
+            )
+        locked[mentee_at[mentee]] = None if pair.mentor_id is None else mentor_at[pair.mentor_id]
+    try:
+        solution = solve_round(
+            candidates,
+            inputs.capacities,
+            forbidden=forbidden,
+            locked=locked,
+            objective=matching_round.objective,
+            min_score=matching_round.min_score,
+        )
+    except LockProblem:
+        raise RoundProblem(
+            "One of your changed pairs can't be kept any more (a mentor filled their places or is now "
+            "excluded): change it, then run the round again."
+        ) from None
+    for pair in list(matching_round.pairs):
+        matching_round.pairs.remove(pair)
+    db.session.flush()
+    for i, mentee in enumerate(inputs.mentee_ids):
+        j = int(solution.mentor_of[i])
+        mentor = inputs.mentor_ids[j] if j >= 0 else None
+        score, reasons = inputs.scores[mentee][mentor] if mentor is not None else (None, [])
+        matching_round.pairs.append(
+            RoundPair(
+                mentee_id=mentee,
+                mentor_id=mentor,
+                score=score,
+                reasons=list(reasons),
+                locked=mentee in kept,
+                unmatched_reason=solution.unmatched.get(i),
+            )
+        )
+    matching_round.total_fit = solution.total
+    matching_round.optimum_fit = solution.optimum_total
+    matching_round.matched = solution.matched
+    matching_round.optimum_matched = solution.optimum_matched
+    matching_round.capacity_used = solution.capacity_used
+    matching_round.capacity_total = solution.capacity_total
+    matching_round.blocking_pairs = solution.blocking_pairs
+    matching_round.run_at = utcnow()
+    record(
+        admin,
+        "round.run",
+        matching_round,
+        after={"matched": solution.matched, "total_fit": round(solution.total, 4), "locked": len(locked)},
+    )
+    db.session.flush()
+    return matching_round
+
+
+def change_pair(
+    matching_round: MatchingRound, mentee_id: int, mentor_id: int | None, admin: User
+) -> RoundPair:
+    """Give a mentee another mentor (or none), checking the pool, the exclusions and capacity.
+
+    Raises RoundProblem (422: not a choice the round offers; 409: the rules forbid it) and changes nothing.
+    """
+    matching_round = _draft_round(matching_round.id)
+    pair = next((p for p in matching_round.pairs if p.mentee_id == mentee_id), None)
+    if pair is None:
+        raise RoundProblem("That mentee isn't in this round's draft: run the round first.", 422)
+    before = {"mentor": pair.mentor_id, "score": pair.score}
+    if mentor_id is None:
+        score, reasons, reason = None, [], LEFT_UNMATCHED
+    else:
+        inputs = round_inputs(matching_round)
+        if mentor_id not in inputs.mentor_ids:
+            raise RoundProblem("Choose a mentor from this round's pool.", 422)
+        mentee_name, mentor_name = _name(mentee_id), _name(mentor_id)
+        if (mentee_id, mentor_id) in inputs.forbidden:
+            raise RoundProblem(
+                f"{mentor_name} can't be matched with {mentee_name}: they are excluded from each other "
+                "(a declared conflict, an existing connection, or the same organisation)."
+            )
+        if mentor_id not in inputs.scores.get(mentee_id, {}):
+            raise RoundProblem(
+                f"{mentor_name} can't mentor {mentee_name}: a mentor must be further along in their career, "
+                "approved and with a free place."
+            )
+        places = inputs.capacities[inputs.mentor_ids.index(mentor_id)]
+        taken = sum(1 for p in matching_round.pairs if p.mentor_id == mentor_id and p.mentee_id != mentee_id)
+        if taken >= places:
+            raise RoundProblem(
+                f"{mentor_name} has no free place left in this round ({taken} of {places} taken): "
+                "move one of their mentees first."
+            )
+        score, reasons = inputs.scores[mentee_id][mentor_id]
+        reason = None
+    pair.mentor_id, pair.score, pair.reasons, pair.locked, pair.unmatched_reason = (
+        mentor_id,
+        score,
+        list(reasons),
+        True,
+        reason,
+    )
+    _refresh_figures(matching_round)
+    record(
+        admin,
+        "round.change_pair",
+        matching_round,
+        before={"mentee": mentee_id, **before},
+        after={"mentee": mentee_id, "mentor": mentor_id, "score": score},
+    )
+    db.session.flush()
+    return pair
+
+
+def _refresh_figures(matching_round: MatchingRound) -> None:
+    """The draft's totals after a change; blocking pairs are counted again by the next run."""
+    matched = [p for p in matching_round.pairs if p.mentor_id is not None]
+    matching_round.total_fit = sum(p.score or 0.0 for p in matched)
+    matching_round.matched = len(matched)
+    matching_round.capacity_used = len(matched)
+    matching_round.blocking_pairs = None
+
+
+def _name(user_id: int) -> str:
+    user = db.session.get(User, user_id)
+    return user.display_name if user else "This member"
+
+
+# --- publishing --------------------------------------------------------------------------------
+
+
+def publish_round(matching_round: MatchingRound, admin: User) -> int:
+    """Make every pair a mentoring connection and email everyone, once. Returns the connections made.
+
+    Raises RoundProblem (and the caller rolls back) when a mentor has no place left or a pair is
+    already connected: nothing of the round is published then.
+    """
+    claimed = db.session.execute(
+        update(MatchingRound)
+        .where(MatchingRound.id == matching_round.id, MatchingRound.status == DRAFT)
+        .values(status=PUBLISHED, published_at=utcnow(), published_by_id=admin.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise RoundProblem("This round has already been published.")
+    db.session.refresh(matching_round)
+    pairs = list(matching_round.pairs)
+    if not pairs:
+        raise RoundProblem("Run the round before publishing it.", 422)
+    made = 0
+    by_mentor: dict[int, list[RoundPair]] = {}
+    for pair in pairs:
+        if pair.mentor_id is None:
+            continue
+        if not take_place(pair.mentor_id):
+            raise RoundProblem(
+                f"{_name(pair.mentor_id)} has no free place any more: run the round again, then publish."
+            )
+        connection = Connection(kind=MENTORING, first_id=pair.mentor_id, second_id=pair.mentee_id)
+        try:
+            with db.session.begin_nested():
+                db.session.add(connection)
+        except IntegrityError:
+            raise RoundProblem(
+                f"{_name(pair.mentor_id)} and {_name(pair.mentee_id)} are already connected: "
+                "run the round again, then publish."
+            ) from None
+        pair.connection_id = connection.id
+        note_change(pair.mentee_id)
+        by_mentor.setdefault(pair.mentor_id, []).append(pair)
+        made += 1
+    _tell_everyone(matching_round, pairs, by_mentor)
+    record(
+        admin,
+        "round.publish",
+        matching_round,
+        before={"status": DRAFT},
+        after={"status": PUBLISHED, "connections": made},
+    )
+    return made
+
+
+def _tell_everyone(matching_round: MatchingRound, pairs: list[RoundPair], by_mentor: dict) -> None:
+    link = absolute_url("mentoring.connections")
+    for pair in pairs:
+        mentee = pair.mentee
+        if not mentee.email:
+            continue
+        if pair.mentor_id is None:
+            send_email(
+                mentee.email,
+                "round_unmatched",
+                "About this mentoring round",
+                user=mentee,
+                round=matching_round,
+                link=absolute_url("matching.matches"),
+            )
+        else:
+            send_email(
+                mentee.email,
+                "round_mentee",
+                f"Your mentor: {pair.mentor.display_name}",
+                user=mentee,
+                pair=pair,
+                round=matching_round,
+                link=link,
+            )
+    for mentor_pairs in by_mentor.values():
+        mentor = mentor_pairs[0].mentor
+        if mentor.email:
+            count = len(mentor_pairs)
+            send_email(
+                mentor.email,
+                "round_mentor",
+                f"Your new mentee{'s' if count != 1 else ''} from {matching_round.name}",
+                user=mentor,
+                pairs=mentor_pairs,
+                round=matching_round,
+                link=link,
+            )
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet won't run as a formula (OWASP: CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def round_csv(matching_round: MatchingRound) -> str:
+    """The draft or published pairs, one mentee per row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for pair in sorted(matching_round.pairs, key=lambda p: (p.mentee.name or "", p.mentee_id)):
+        writer.writerow(
+            _cell(value)
+            for value in (
+                pair.mentee.email,
+                pair.mentee.display_name,
+                pair.mentor.email if pair.mentor else "",
+                pair.mentor.display_name if pair.mentor else "",
+                "" if pair.score is None else f"{pair.score:.3f}",
+                " · ".join(pair.reasons or []),
+                pair.unmatched_reason or "",
+                "yes" if pair.locked else "no",
+            )
+        )
+    return out.getvalue()

@@ -1,0 +1,343 @@
+"""Matching rounds: the service on real databases, the pages, and who may see them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from mentormatch.accounts.models import User
+from mentormatch.admin.audit import AuditEntry
+from mentormatch.extensions import db
+from mentormatch.mentoring.models import Connection
+from mentormatch.mentors.models import MentorExclusion
+from mentormatch.profiles.models import Profile
+from mentormatch.rounds.models import MatchingRound, RoundPair
+from mentormatch.rounds.service import (
+    RoundProblem,
+    change_pair,
+    create_round,
+    publish_round,
+    read_cohort,
+    round_csv,
+    run_round,
+)
+from mentormatch.rounds.solver import ALL_FULL
+from tests.factories import make_member
+from tests.helpers import ROLES, csrf_from, make_user, outbox, submit
+
+
+@pytest.fixture
+def cohort(app: Flask) -> dict[str, int]:
+    """Three students and two mentors: Dr Ng (one place), Dr Ode (two places, same trust as Bea)."""
+    people = {
+        "ana": make_member(app, "Ana", email="ana@example.org", goals=["exams"], specialties=["cardiology"]),
+        "bea": make_member(
+            app, "Bea", email="bea@example.org", goals=["research"], organisation="Leeds Trust"
+        ),
+        "cai": make_member(app, "Cai", email="cai@example.org", goals=["exams"], specialties=["cardiology"]),
+        "ng": make_member(
+            app,
+            "Dr Ng",
+            email="ng@example.org",
+            stage="consultant",
+            mentor=True,
+            capacity=1,
+            offers=["exams"],
+            specialties=["cardiology"],
+        ),
+        "ode": make_member(
+            app,
+            "Dr Ode",
+            email="ode@example.org",
+            stage="consultant",
+            mentor=True,
+            capacity=2,
+            offers=["research"],
+            organisation="Leeds Trust",
+        ),
+    }
+    people["admin"] = make_user(app, "boss@example.org", name="Boss", admin=True)
+    return people
+
+
+def _round(app: Flask, people: dict[str, int], **options) -> int:
+    with app.app_context():
+        admin = db.session.get(User, people["admin"])
+        matching_round = create_round(admin, "Autumn", [people[n] for n in ("ana", "bea", "cai")], **options)
+        run_round(matching_round, admin)
+        db.session.commit()
+        return matching_round.id
+
+
+def _pairs(app: Flask, round_id: int) -> dict[int, int | None]:
+    with app.app_context():
+        return {
+            p.mentee_id: p.mentor_id
+            for p in db.session.scalars(select(RoundPair).where(RoundPair.round_id == round_id))
+        }
+
+
+def test_a_run_respects_capacity_and_proposes_a_mentor_with_reasons(app, cohort):
+    round_id = _round(app, cohort)
+    pairs = _pairs(app, round_id)
+    assert list(pairs.values()).count(cohort["ng"]) <= 1
+    assert list(pairs.values()).count(cohort["ode"]) <= 2
+    assert sum(mentor is not None for mentor in pairs.values()) == 3
+    with app.app_context():
+        matching_round = db.session.get(MatchingRound, round_id)
+        assert matching_round.matched == 3
+        assert matching_round.capacity_used == 3 and matching_round.capacity_total == 3
+        assert matching_round.total_fit == pytest.approx(matching_round.optimum_fit)
+        assert all(p.reasons and 0 < p.score <= 1 for p in matching_round.pairs)
+
+
+def test_exclusions_hold(app, cohort):
+    with app.app_context():
+        db.session.add(MentorExclusion(mentor_id=cohort["ode"], excluded_email="ana@example.org"))
+        db.session.commit()
+    round_id = _round(app, cohort, avoid_same_organisation=True)
+    pairs = _pairs(app, round_id)
+    assert pairs[cohort["ana"]] != cohort["ode"]  # declared
+    assert pairs[cohort["bea"]] != cohort["ode"]  # same organisation
+    with app.app_context():
+        matching_round = db.session.get(MatchingRound, round_id)
+        unmatched = {p.mentee_id: p.unmatched_reason for p in matching_round.pairs if p.mentor_id is None}
+    assert len(unmatched) == 1 and set(unmatched.values()) == {ALL_FULL}  # Ana and Bea want Dr Ng
+
+
+def test_a_pair_change_that_breaks_a_rule_changes_nothing(app, cohort):
+    with app.app_context():
+        db.session.add(MentorExclusion(mentor_id=cohort["ng"], excluded_email="bea@example.org"))
+        db.session.commit()
+    round_id = _round(app, cohort)
+    before = _pairs(app, round_id)
+    with app.app_context():
+        admin = db.session.get(User, cohort["admin"])
+        matching_round = db.session.get(MatchingRound, round_id)
+        with pytest.raises(RoundProblem, match="excluded") as excluded:
+            change_pair(matching_round, cohort["bea"], cohort["ng"], admin)
+        assert excluded.value.status == 409
+        db.session.rollback()
+        someone_else = next(
+            m for m, mentor in before.items() if mentor == cohort["ode"] and m != cohort["bea"]
+        )
+        with pytest.raises(RoundProblem, match="no free place") as full:
+            change_pair(matching_round, someone_else, cohort["ng"], admin)
+        assert full.value.status == 409
+        db.session.rollback()
+        with pytest.raises(RoundProblem, match="pool") as outside:
+            change_pair(matching_round, cohort["ana"], cohort["bea"], admin)  # not a mentor in the pool
+        assert outside.value.status == 422
+        db.session.rollback()
+    assert _pairs(app, round_id) == before
+
+
+def test_a_change_is_kept_when_the_round_runs_again(app, cohort):
+    round_id = _round(app, cohort)
+    with app.app_context():
+        admin = db.session.get(User, cohort["admin"])
+        matching_round = db.session.get(MatchingRound, round_id)
+        change_pair(matching_round, cohort["ana"], None, admin)
+        db.session.commit()
+        assert matching_round.blocking_pairs is None and matching_round.matched == 2
+        run_round(matching_round, admin)
+        db.session.commit()
+        ana = next(p for p in matching_round.pairs if p.mentee_id == cohort["ana"])
+        assert ana.mentor_id is None and ana.locked
+        assert matching_round.optimum_matched == 3 and matching_round.matched == 2
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 4
+
+
+def test_publishing_creates_connections_and_emails_once(app, cohort):
+    round_id = _round(app, cohort)
+    with app.app_context():
+        admin = db.session.get(User, cohort["admin"])
+        matching_round = db.session.get(MatchingRound, round_id)
+        assert publish_round(matching_round, admin) == 3
+        db.session.commit()
+        with pytest.raises(RoundProblem, match="already been published"):
+            publish_round(matching_round, admin)
+        db.session.rollback()
+        connections = db.session.scalars(select(Connection)).all()
+        assert len(connections) == 3
+        assert all(c.kind == "mentoring" and c.request_id is None for c in connections)
+        assert db.session.get(Profile, cohort["ng"]).mentor_places_taken == 1
+        assert db.session.get(Profile, cohort["ode"]).mentor_places_taken == 2
+    kinds = sorted(message.kind for message in outbox(app))
+    assert kinds == ["round_mentee"] * 3 + ["round_mentor"] * 2
+    assert "Your mentor" in outbox(app, "ana@example.org")[0].subject
+
+
+def test_publishing_when_a_mentor_filled_up_meanwhile_publishes_nothing(app, cohort):
+    round_id = _round(app, cohort)
+    with app.app_context():
+        db.session.get(Profile, cohort["ng"]).mentor_places_taken = 1
+        db.session.commit()
+        matching_round = db.session.get(MatchingRound, round_id)
+        with pytest.raises(RoundProblem, match="no free place any more"):
+            publish_round(matching_round, db.session.get(User, cohort["admin"]))
+        db.session.rollback()
+        assert db.session.get(MatchingRound, round_id).status == "draft"
+        assert db.session.scalar(select(func.count()).select_from(Connection)) == 0
+    assert outbox(app) == []
+
+
+def test_cohort_file_reports_unknown_emails_by_line(app, cohort):
+    with app.app_context():
+        found = read_cohort(b"email,name\nana@example.org,Ana\nnobody@example.org,X\n\nBEA@example.org,Bea\n")
+        assert found.problems == [(3, "nobody@example.org: no member who can be matched has this address")]
+        assert sorted(found.user_ids) == sorted([cohort["ana"], cohort["bea"]])
+        assert read_cohort(b"cai@example.org\n").user_ids == [cohort["cai"]]
+        assert read_cohort(b"\xff\xfe").problems[0][0] == 0
+
+
+def test_csv_export_defuses_formulas(app, cohort):
+    with app.app_context():
+        db.session.get(User, cohort["ana"]).name = "=HYPERLINK(1)"
+        db.session.commit()
+    round_id = _round(app, cohort)
+    with app.app_context():
+        text = round_csv(db.session.get(MatchingRound, round_id))
+    assert text.splitlines()[0].startswith("mentee_email,mentee_name,mentor_email")
+    assert "'=HYPERLINK(1)" in text and len(text.splitlines()) == 4
+
+
+# --- the pages -----------------------------------------------------------------------------------
+
+
+def _pages(round_id: int, mentee_id: int) -> list[tuple[str, str, dict]]:
+    return [
+        ("GET", "/admin/rounds", {}),
+        ("GET", f"/admin/rounds/{round_id}", {}),
+        ("GET", f"/admin/rounds/{round_id}/pairs/{mentee_id}", {}),
+        (
+            "GET",
+            f"/admin/rounds/{round_id}/pairs/{mentee_id}",
+            {"HX-Request": "true", "HX-Target": f"pair-{mentee_id}"},
+        ),
+        ("GET", f"/admin/rounds/{round_id}/publish", {}),
+        ("GET", f"/admin/rounds/{round_id}.csv", {}),
+        ("POST", f"/admin/rounds/{round_id}/run", {}),
+        ("POST", f"/admin/rounds/{round_id}/pairs/{mentee_id}", {"HX-Request": "true"}),
+        ("POST", f"/admin/rounds/{round_id}/publish", {}),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access(app, client, login_as, cohort, role):
+    round_id = _round(app, cohort)
+    login_as(role)
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    for method, url, headers in _pages(round_id, cohort["ana"]):
+        data = {"csrf_token": token, "mentor": ""} if method == "POST" else None
+        response = client.open(url, method=method, headers=headers, data=data)
+        if role == "anonymous" and headers:  # htmx: 401, with HX-Redirect to the login page
+            assert response.status_code == 401 and "/auth/login" in response.headers["HX-Redirect"], url
+        elif role == "anonymous":
+            assert response.status_code == 302 and "/auth/login" in response.location, url
+        elif role in ("unverified", "member"):
+            assert response.status_code == 403, url
+        else:
+            assert response.status_code == (303 if method == "POST" and not headers else 200), url
+    with app.app_context():
+        status = db.session.get(MatchingRound, round_id).status
+        connections = db.session.scalar(select(func.count()).select_from(Connection))
+    if role == "admin":
+        assert (status, connections) == ("published", 2)  # Ana was left unmatched by the pair change
+    else:
+        assert (status, connections) == ("draft", 0)
+
+
+def test_admin_creates_from_filters_runs_changes_and_publishes(app, client, login_as, cohort):
+    login_as("admin")
+    response = submit(
+        client,
+        "/admin/rounds",
+        {
+            "name": "Students",
+            "mentees_from": "filters",
+            "stage": "medical_student",
+            "region": "",
+            "specialty": "",
+            "mentor_pool": "all",
+            "objective": "total",
+            "min_score": "0",
+        },
+    )
+    assert response.status_code == 303
+    round_id = int(response.location.rstrip("/").rsplit("/", 1)[1])
+    page = f"/admin/rounds/{round_id}"
+    assert submit(client, f"{page}/run", {}, page=page).status_code == 303
+    html = client.get(page).get_data(as_text=True)
+    assert "Total fit" in html and "Blocking pairs" in html and "Dr Ng" in html
+
+    # An htmx change to a full mentor is refused with a clear message and changes nothing.
+    before = _pairs(app, round_id)
+    taken_by = next(m for m, mentor in before.items() if mentor == cohort["ng"])
+    other = next(m for m in before if m != taken_by)
+    token = csrf_from(html)
+    response = client.post(
+        f"{page}/pairs/{other}",
+        data={"mentor": cohort["ng"], "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 409
+    assert "no free place left" in response.get_data(as_text=True)
+    assert _pairs(app, round_id) == before
+    response = client.post(
+        f"{page}/pairs/{other}", data={"mentor": "x", "csrf_token": token}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    # Moving the mentee on Dr Ng off works, and the fragment shows the new draft.
+    response = client.post(
+        f"{page}/pairs/{taken_by}", data={"mentor": "", "csrf_token": token}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert 'id="round-draft"' in response.get_data(as_text=True)
+    assert _pairs(app, round_id)[taken_by] is None
+
+    response = client.get(f"{page}.csv")
+    assert response.mimetype == "text/csv" and "mentee_email" in response.get_data(as_text=True)
+
+    first = submit(client, f"{page}/publish", {})
+    assert first.status_code == 303
+    again = client.post(f"{page}/publish", data={"csrf_token": token})
+    assert again.status_code == 409
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Connection)) == 2
+    assert [m.kind for m in outbox(app)].count("round_unmatched") == 1
+
+
+def test_create_from_a_cohort_file_with_an_unknown_email_creates_nothing(app, client, login_as, cohort):
+    login_as("admin")
+    data = {
+        "name": "From a file",
+        "mentees_from": "file",
+        "stage": "",
+        "region": "",
+        "specialty": "",
+        "mentor_pool": "chosen",
+        "mentors": [str(cohort["ng"])],
+        "objective": "count",
+        "min_score": "10",
+        "cohort": (io.BytesIO(b"email\nana@example.org\nghost@example.org\n"), "cohort.csv"),
+    }
+    response = submit(client, "/admin/rounds", data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "ghost@example.org" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MatchingRound)) == 0
+    data["cohort"] = (io.BytesIO(b"email\nana@example.org\n"), "cohort.csv")
+    response = submit(client, "/admin/rounds", data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    with app.app_context():
+        matching_round = db.session.scalar(select(MatchingRound))
+        assert (matching_round.objective, matching_round.min_score, matching_round.all_mentors) == (
+            "count",
+            0.1,
+            False,
+        )
+        assert [m.user_id for m in matching_round.mentors] == [cohort["ng"]]
