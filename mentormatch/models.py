@@ -16,7 +16,6 @@ from mentormatch.profiles.models import (
     profile_interest,
 )
 from mentormatch.rounds.models import MatchingRound, RoundMentee, RoundMentor, RoundPair
-from mentormatch.rounds.models import MatchingRound, RoundMentee, RoundMentor, RoundPair
 
 __all__ = [
     "AccountToken",
@@ -25,7 +24,6 @@ __all__ = [
     "Digest",
     "Dismissal",
     "MatchingChange",
-    "MatchingRound",
     "MatchingRound",
     "MatchingState",
     "MentorApplication",
@@ -36,9 +34,6 @@ __all__ = [
     "ProfileGoal",
     "ProfileOffer",
     "ProfileSpecialty",
-    "RoundMentee",
-    "RoundMentor",
-    "RoundPair",
     "RoundMentee",
     "RoundMentor",
     "RoundPair",
