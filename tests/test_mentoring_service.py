@@ -621,6 +621,7 @@ def pg_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
     """An app on PostgreSQL, whatever the parametrization: these tests mean nothing on SQLite."""
     if not POSTGRES_URL:  # never in CI: conftest refuses to start there without TEST_DATABASE_URL
         pytest.skip("TEST_DATABASE_URL is not set")
+    create_app(make_test_config(POSTGRES_URL, tmp_path))  # every model imported before the tables are made
     app = create_app(make_test_config(request.getfixturevalue("postgres_ready"), tmp_path))
     yield app
     empty_all_tables(app)

@@ -99,7 +99,8 @@ def load_members(user_ids: Iterable[int] | None = None) -> list[Member]:
     wanted = None if user_ids is None else set(user_ids)
     if wanted is not None:
         statement = statement.where(User.id.in_(wanted))
-    rows = db.session.execute(statement).all()
+    # Fresh values even for rows this session loaded before another transaction changed them.
+    rows = db.session.execute(statement.execution_options(populate_existing=True)).all()
     pending = dict(
         db.session.execute(
             select(MentoringRequest.recipient_id, func.count())
