@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
+from mentormatch.mentoring.display import closes_in
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentoring.service import remind_and_expire
 from mentormatch.profiles.models import Profile
@@ -783,3 +785,29 @@ def test_every_request_email_renders_in_text_and_html_with_absolute_links(make_a
     assert "Thank you!" in messages["connection_ended"].text_body
     assert f"{base}/matches" not in messages["connection_ended"].text_body  # that's for the mentee
     assert "Tom Okafor" in messages["request_accepted"].html_body
+
+
+@pytest.mark.parametrize(
+    ("left", "words"),
+    [
+        (timedelta(days=14), "14 days"),
+        (timedelta(days=13, hours=23), "14 days"),
+        (timedelta(days=1, hours=2), "1 day"),
+        (timedelta(hours=23), "less than a day"),
+        (timedelta(hours=-1), "less than a day"),
+    ],
+)
+def test_time_left_on_a_request_in_words(left, words):
+    assert closes_in(SimpleNamespace(expires_at=utcnow() + left)) == words
+
+
+def test_the_decline_form_of_an_answered_request_says_so(app, people):
+    request_id = asked(app, people)
+    mentor = signed_in(app, MENTOR)
+    post(mentor, f"/requests/{request_id}/accept")
+
+    for headers in ({}, HTMX):
+        response = mentor.get(f"/requests/{request_id}/decline", headers=headers)
+        assert response.status_code == 409
+        assert "This request has already been answered." in response.get_data(as_text=True)
+    assert request_of(app, request_id).status == "accepted"

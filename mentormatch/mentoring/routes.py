@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
-from mentormatch.database import utcnow
 from mentormatch.errors import render_error
 from mentormatch.extensions import db
-from mentormatch.mentoring import service
+from mentormatch.mentoring import display, service
 from mentormatch.mentoring.forms import AskForm, ReasonForm
-from mentormatch.mentoring.models import KINDS, MENTORING, PENDING, Connection, MentoringRequest
+from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
 from mentormatch.mentoring.service import (
     ANSWER_WITHIN,
     MATCHED_ELSEWHERE,
@@ -71,60 +66,10 @@ def get_connection_or_404(connection_id: int, for_user: User) -> Connection:
     return found
 
 
-# --- template helpers --------------------------------------------------------------------------
-
-
-@bp.app_template_global()
-def closes_in(mentoring_request: MentoringRequest) -> str:
-    """How long a pending request has left, in words: '14 days', '1 day', 'less than a day'."""
-    seconds = (mentoring_request.expires_at - utcnow()).total_seconds()
-    if seconds < 86400:
-        return "less than a day"
-    days = round(seconds / 86400)
-    return f"{days} day{'s' if days != 1 else ''}"
-
-
-@bp.app_template_filter()
-def long_date(value: datetime) -> str:
-    """A date as people write it: 3 March 2025."""
-    return f"{value:%-d %B %Y}"
-
-
-@dataclass(frozen=True)
-class Reach:
-    """What the signed-in member can do about someone, for their profile page."""
-
-    connection: Connection | None = None
-    pending: MentoringRequest | None = None
-    kinds: tuple[str, ...] = ()  # what they can ask for now: mentoring, peer, both or neither
-    problem: str | None = None  # why a mentor can't be asked, when nothing can be asked
-
-
-@bp.app_template_global()
-def reach_of(person: User) -> Reach:
-    """Connected, a request pending between them, or which requests the signed-in member may send."""
-    me = _me()
-    if not me.is_authenticated or me.id == person.id:
-        return Reach()
-    connection = service.connected(me, person)
-    if connection is not None:
-        return Reach(connection=connection)
-    pending = db.session.scalar(
-        select(MentoringRequest).where(
-            MentoringRequest.status == PENDING,
-            or_(
-                (MentoringRequest.sender_id == me.id) & (MentoringRequest.recipient_id == person.id),
-                (MentoringRequest.sender_id == person.id) & (MentoringRequest.recipient_id == me.id),
-            ),
-        )
-    )
-    if pending is not None:
-        return Reach(pending=pending)
-    kinds = tuple(kind for kind in KINDS if request_problem(me, person, kind) is None)
-    problem = None
-    if not kinds and person.profile is not None and person.profile.is_approved_mentor:
-        problem = request_problem(me, person, MENTORING)
-    return Reach(kinds=kinds, problem=problem)
+# What the templates call: time left on a request, dates in words, what you can do about someone.
+bp.add_app_template_global(display.closes_in)
+bp.add_app_template_global(display.reach_of)
+bp.add_app_template_filter(display.long_date)
 
 
 def _vocabulary(**context: object) -> dict:
@@ -249,7 +194,7 @@ def decline_request(request_id: int) -> ResponseReturnValue:
     if is_htmx():
         return _request_row(found, status, deciding=True, form=form)
     context = _vocabulary(r=found, me=me, deciding=True, form=form)
-    return render_template("mentoring/decline.html", **context), status
+    return render_template("mentoring/decline.html", **context), status, {"Vary": "HX-Request"}
 
 
 @bp.post("/requests/<int:request_id>/withdraw")
@@ -315,7 +260,7 @@ def end_connection(connection_id: int) -> ResponseReturnValue:
     context = {"c": connection, "me": me, "ending": True, "form": form}
     if is_htmx():
         return render_fragment("mentoring/_connection.html", status, swapped=True, **context)
-    return render_template("mentoring/end.html", **context), status
+    return render_template("mentoring/end.html", **context), status, {"Vary": "HX-Request"}
 
 
 def _connection_problem(connection: Connection, problem: str) -> ResponseReturnValue:
