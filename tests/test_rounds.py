@@ -14,16 +14,10 @@ from mentormatch.extensions import db
 from mentormatch.mentoring.models import Connection
 from mentormatch.mentors.models import MentorExclusion
 from mentormatch.profiles.models import Profile
+from mentormatch.rounds.cohorts import read_cohort
 from mentormatch.rounds.models import MatchingRound, RoundPair
-from mentormatch.rounds.service import (
-    RoundProblem,
-    change_pair,
-    create_round,
-    publish_round,
-    read_cohort,
-    round_csv,
-    run_round,
-)
+from mentormatch.rounds.publishing import publish_round, round_csv
+from mentormatch.rounds.service import RoundProblem, change_pair, create_round, run_round
 from mentormatch.rounds.solver import ALL_FULL
 from tests.factories import make_member
 from tests.helpers import ROLES, csrf_from, make_user, outbox, submit

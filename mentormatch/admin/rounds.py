@@ -11,20 +11,11 @@ from mentormatch.accounts.models import User
 from mentormatch.admin import admin_required, bp
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
+from mentormatch.rounds.cohorts import approved_mentors, members_matching, read_cohort
 from mentormatch.rounds.forms import ConfirmForm, PairForm, RoundForm
 from mentormatch.rounds.models import MatchingRound, RoundPair
-from mentormatch.rounds.service import (
-    RoundProblem,
-    approved_mentors,
-    change_pair,
-    create_round,
-    members_matching,
-    publish_round,
-    read_cohort,
-    round_csv,
-    round_inputs,
-    run_round,
-)
+from mentormatch.rounds.publishing import publish_round, round_csv
+from mentormatch.rounds.service import RoundProblem, change_pair, create_round, round_inputs, run_round
 from mentormatch.web import is_htmx, render_fragment
 
 

@@ -1,34 +1,26 @@
-"""Matching rounds in the database: create, run (the solver on the engine's scores), change, publish.
+"""Matching rounds in the database: create, run (the solver on the engine's scores), change a pair.
 
-The caller commits. Publishing is one conditional UPDATE of the round's status followed, in the
-same transaction, by a place taken (`take_place`) and a connection for every pair, and the emails:
-a second publish, a double click or two admins at once create nothing twice.
+The caller commits. Publishing and the CSV export are in publishing.py, choosing the mentees in cohorts.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, or_, select
 
 from mentormatch.accounts.models import User
 from mentormatch.admin.audit import ACTION_LABELS, record
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
-from mentormatch.mail import send_email
-from mentormatch.matching.service import fresh_engine, note_change
-from mentormatch.mentoring.models import MENTORING, Connection
-from mentormatch.mentoring.service import take_place
+from mentormatch.matching.service import fresh_engine
+from mentormatch.mentoring.models import Connection
 from mentormatch.mentors.models import MentorExclusion
-from mentormatch.profiles.models import Profile, ProfileSpecialty
-from mentormatch.rounds.models import DRAFT, PUBLISHED, MatchingRound, RoundMentee, RoundMentor, RoundPair
+from mentormatch.profiles.models import Profile
+from mentormatch.rounds.cohorts import approved_mentors
+from mentormatch.rounds.models import MatchingRound, RoundMentee, RoundMentor, RoundPair
 from mentormatch.rounds.solver import LEFT_UNMATCHED, Candidates, LockProblem, solve_round
-from mentormatch.vocabulary import STAGE_BY_CODE
-from mentormatch.web import absolute_url
 
 ACTION_LABELS.update(
     {
@@ -38,16 +30,6 @@ ACTION_LABELS.update(
         "round.publish": "Published a matching round",
     }
 )
-CSV_COLUMNS = [
-    "mentee_email",
-    "mentee_name",
-    "mentor_email",
-    "mentor_name",
-    "score",
-    "reasons",
-    "unmatched_reason",
-    "changed_by_admin",
-]
 
 
 class RoundProblem(Exception):
@@ -56,88 +38,6 @@ class RoundProblem(Exception):
     def __init__(self, message: str, status: int = 409) -> None:
         super().__init__(message)
         self.status = status
-
-
-# --- who can be in a round ---------------------------------------------------------------------
-
-
-def members() -> object:
-    """Members who can be matched: confirmed, not deleted, onboarded, with a known stage."""
-    return (
-        select(User)
-        .join(Profile, Profile.user_id == User.id)
-        .where(
-            User.email_verified_at.is_not(None),
-            User.deleted_at.is_(None),
-            Profile.onboarded_at.is_not(None),
-            User.career_stage.in_(list(STAGE_BY_CODE)),
-        )
-    )
-
-
-def members_matching(stage: str = "", region: str = "", specialty: str = "") -> list[int]:
-    """The ids of members at this stage, in this region, with this specialty (each optional)."""
-    statement = members()
-    if stage:
-        statement = statement.where(User.career_stage == stage)
-    if region:
-        statement = statement.where(Profile.region == region)
-    if specialty:
-        statement = statement.where(
-            select(ProfileSpecialty.user_id)
-            .where(ProfileSpecialty.user_id == User.id, ProfileSpecialty.code == specialty)
-            .exists()
-        )
-    return list(db.session.scalars(statement.with_only_columns(User.id).order_by(User.id)))
-
-
-def approved_mentors() -> list[User]:
-    """Every approved mentor who can be matched, by name."""
-    statement = members().where(Profile.mentor_status == "approved").order_by(User.name, User.id)
-    return list(db.session.scalars(statement))
-
-
-@dataclass
-class Cohort:
-    """The members named in a cohort file, and what was wrong with it, by line."""
-
-    user_ids: list[int]
-    problems: list[tuple[int, str]]
-
-
-def read_cohort(data: bytes) -> Cohort:
-    """A CSV of email addresses: an `email` column, or the first column when there is no such header."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Cohort([], [(0, "The file isn't UTF-8 text: save it as 'CSV UTF-8' and try again.")])
-    rows = list(csv.reader(io.StringIO(text)))
-    header = [cell.strip().casefold() for cell in rows[0]] if rows else []
-    column, first = (header.index("email"), 2) if "email" in header else (0, 1)
-    wanted: dict[str, int] = {}
-    problems = []
-    for line, row in enumerate(rows[first - 1 :], start=first):
-        email = row[column].strip().lower() if len(row) > column else ""
-        if not email:
-            if any(cell.strip() for cell in row):
-                problems.append((line, "no email address"))
-            continue
-        wanted.setdefault(email, line)
-    found = (
-        dict(
-            db.session.execute(
-                members().with_only_columns(User.email, User.id).where(User.email.in_(list(wanted)))
-            ).all()
-        )
-        if wanted
-        else {}
-    )
-    for email, line in wanted.items():
-        if email not in found:
-            problems.append((line, f"{email}: no member who can be matched has this address"))
-    if not wanted and not problems:
-        problems.append((0, "The file has no email addresses."))
-    return Cohort([found[email] for email in wanted if email in found], sorted(problems))
 
 
 def create_round(
@@ -319,8 +219,8 @@ def run_round(matching_round: MatchingRound, admin: User) -> MatchingRound:
     for mentee, pair in kept.items():
         if pair.mentor_id is not None and pair.mentor_id not in mentor_at:
             raise RoundProblem(
-                _name(pair.mentor_id) + " is no longer in the mentor pool: change "
-                f"{_name(mentee)}'s pair, then run the round again."
+                name_of(pair.mentor_id) + " is no longer in the mentor pool: change "
+                f"{name_of(mentee)}'s pair, then run the round again."
             )
         locked[mentee_at[mentee]] = None if pair.mentor_id is None else mentor_at[pair.mentor_id]
     try:
@@ -390,7 +290,7 @@ def change_pair(
         inputs = round_inputs(matching_round)
         if mentor_id not in inputs.mentor_ids:
             raise RoundProblem("Choose a mentor from this round's pool.", 422)
-        mentee_name, mentor_name = _name(mentee_id), _name(mentor_id)
+        mentee_name, mentor_name = name_of(mentee_id), name_of(mentor_id)
         if (mentee_id, mentor_id) in inputs.forbidden:
             raise RoundProblem(
                 f"{mentor_name} can't be matched with {mentee_name}: they are excluded from each other "
@@ -438,131 +338,7 @@ def _refresh_figures(matching_round: MatchingRound) -> None:
     matching_round.blocking_pairs = None
 
 
-def _name(user_id: int) -> str:
+def name_of(user_id: int) -> str:
+    """A member's name as others see it, for the messages."""
     user = db.session.get(User, user_id)
     return user.display_name if user else "This member"
-
-
-# --- publishing --------------------------------------------------------------------------------
-
-
-def publish_round(matching_round: MatchingRound, admin: User) -> int:
-    """Make every pair a mentoring connection and email everyone, once. Returns the connections made.
-
-    Raises RoundProblem (and the caller rolls back) when a mentor has no place left or a pair is
-    already connected: nothing of the round is published then.
-    """
-    claimed = db.session.execute(
-        update(MatchingRound)
-        .where(MatchingRound.id == matching_round.id, MatchingRound.status == DRAFT)
-        .values(status=PUBLISHED, published_at=utcnow(), published_by_id=admin.id)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        raise RoundProblem("This round has already been published.")
-    db.session.refresh(matching_round)
-    pairs = list(matching_round.pairs)
-    if not pairs:
-        raise RoundProblem("Run the round before publishing it.", 422)
-    made = 0
-    by_mentor: dict[int, list[RoundPair]] = {}
-    for pair in pairs:
-        if pair.mentor_id is None:
-            continue
-        if not take_place(pair.mentor_id):
-            raise RoundProblem(
-                f"{_name(pair.mentor_id)} has no free place any more: run the round again, then publish."
-            )
-        connection = Connection(kind=MENTORING, first_id=pair.mentor_id, second_id=pair.mentee_id)
-        try:
-            with db.session.begin_nested():
-                db.session.add(connection)
-        except IntegrityError:
-            raise RoundProblem(
-                f"{_name(pair.mentor_id)} and {_name(pair.mentee_id)} are already connected: "
-                "run the round again, then publish."
-            ) from None
-        pair.connection_id = connection.id
-        note_change(pair.mentee_id)
-        by_mentor.setdefault(pair.mentor_id, []).append(pair)
-        made += 1
-    _tell_everyone(matching_round, pairs, by_mentor)
-    record(
-        admin,
-        "round.publish",
-        matching_round,
-        before={"status": DRAFT},
-        after={"status": PUBLISHED, "connections": made},
-    )
-    return made
-
-
-def _tell_everyone(matching_round: MatchingRound, pairs: list[RoundPair], by_mentor: dict) -> None:
-    link = absolute_url("mentoring.connections")
-    for pair in pairs:
-        mentee = pair.mentee
-        if not mentee.email:
-            continue
-        if pair.mentor_id is None:
-            send_email(
-                mentee.email,
-                "round_unmatched",
-                "About this mentoring round",
-                user=mentee,
-                round=matching_round,
-                link=absolute_url("matching.matches"),
-            )
-        else:
-            send_email(
-                mentee.email,
-                "round_mentee",
-                f"Your mentor: {pair.mentor.display_name}",
-                user=mentee,
-                pair=pair,
-                round=matching_round,
-                link=link,
-            )
-    for mentor_pairs in by_mentor.values():
-        mentor = mentor_pairs[0].mentor
-        if mentor.email:
-            count = len(mentor_pairs)
-            send_email(
-                mentor.email,
-                "round_mentor",
-                f"Your new mentee{'s' if count != 1 else ''} from {matching_round.name}",
-                user=mentor,
-                pairs=mentor_pairs,
-                round=matching_round,
-                link=link,
-            )
-
-
-# --- export ------------------------------------------------------------------------------------
-
-
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet won't run as a formula (OWASP: CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def round_csv(matching_round: MatchingRound) -> str:
-    """The draft or published pairs, one mentee per row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for pair in sorted(matching_round.pairs, key=lambda p: (p.mentee.name or "", p.mentee_id)):
-        writer.writerow(
-            _cell(value)
-            for value in (
-                pair.mentee.email,
-                pair.mentee.display_name,
-                pair.mentor.email if pair.mentor else "",
-                pair.mentor.display_name if pair.mentor else "",
-                "" if pair.score is None else f"{pair.score:.3f}",
-                " · ".join(pair.reasons or []),
-                pair.unmatched_reason or "",
-                "yes" if pair.locked else "no",
-            )
-        )
-    return out.getvalue()

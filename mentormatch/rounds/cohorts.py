@@ -1,0 +1,93 @@
+"""Who can be in a round: members chosen by filters, approved mentors, or a cohort file of emails."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from mentormatch.accounts.models import User
+from mentormatch.extensions import db
+from mentormatch.profiles.models import Profile, ProfileSpecialty
+from mentormatch.vocabulary import STAGE_BY_CODE
+
+
+def members() -> object:
+    """Members who can be matched: confirmed, not deleted, onboarded, with a known stage."""
+    return (
+        select(User)
+        .join(Profile, Profile.user_id == User.id)
+        .where(
+            User.email_verified_at.is_not(None),
+            User.deleted_at.is_(None),
+            Profile.onboarded_at.is_not(None),
+            User.career_stage.in_(list(STAGE_BY_CODE)),
+        )
+    )
+
+
+def members_matching(stage: str = "", region: str = "", specialty: str = "") -> list[int]:
+    """The ids of members at this stage, in this region, with this specialty (each optional)."""
+    statement = members()
+    if stage:
+        statement = statement.where(User.career_stage == stage)
+    if region:
+        statement = statement.where(Profile.region == region)
+    if specialty:
+        statement = statement.where(
+            select(ProfileSpecialty.user_id)
+            .where(ProfileSpecialty.user_id == User.id, ProfileSpecialty.code == specialty)
+            .exists()
+        )
+    return list(db.session.scalars(statement.with_only_columns(User.id).order_by(User.id)))
+
+
+def approved_mentors() -> list[User]:
+    """Every approved mentor who can be matched, by name."""
+    statement = members().where(Profile.mentor_status == "approved").order_by(User.name, User.id)
+    return list(db.session.scalars(statement))
+
+
+@dataclass
+class Cohort:
+    """The members named in a cohort file, and what was wrong with it, by line."""
+
+    user_ids: list[int]
+    problems: list[tuple[int, str]]
+
+
+def read_cohort(data: bytes) -> Cohort:
+    """A CSV of email addresses: an `email` column, or the first column when there is no such header."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Cohort([], [(0, "The file isn't UTF-8 text: save it as 'CSV UTF-8' and try again.")])
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [cell.strip().casefold() for cell in rows[0]] if rows else []
+    column, first = (header.index("email"), 2) if "email" in header else (0, 1)
+    wanted: dict[str, int] = {}
+    problems = []
+    for line, row in enumerate(rows[first - 1 :], start=first):
+        email = row[column].strip().lower() if len(row) > column else ""
+        if not email:
+            if any(cell.strip() for cell in row):
+                problems.append((line, "no email address"))
+            continue
+        wanted.setdefault(email, line)
+    found = (
+        dict(
+            db.session.execute(
+                members().with_only_columns(User.email, User.id).where(User.email.in_(list(wanted)))
+            ).all()
+        )
+        if wanted
+        else {}
+    )
+    for email, line in wanted.items():
+        if email not in found:
+            problems.append((line, f"{email}: no member who can be matched has this address"))
+    if not wanted and not problems:
+        problems.append((0, "The file has no email addresses."))
+    return Cohort([found[email] for email in wanted if email in found], sorted(problems))

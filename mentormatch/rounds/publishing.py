@@ -1,0 +1,154 @@
+"""Publishing a round (connections and emails, once) and exporting its pairs as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from mentormatch.accounts.models import User
+from mentormatch.admin.audit import record
+from mentormatch.database import utcnow
+from mentormatch.extensions import db
+from mentormatch.mail import send_email
+from mentormatch.matching.service import note_change
+from mentormatch.mentoring.models import MENTORING, Connection
+from mentormatch.mentoring.service import take_place
+from mentormatch.rounds.models import DRAFT, PUBLISHED, MatchingRound, RoundPair
+from mentormatch.rounds.service import RoundProblem, name_of
+from mentormatch.web import absolute_url
+
+CSV_COLUMNS = [
+    "mentee_email",
+    "mentee_name",
+    "mentor_email",
+    "mentor_name",
+    "score",
+    "reasons",
+    "unmatched_reason",
+    "changed_by_admin",
+]
+
+
+def publish_round(matching_round: MatchingRound, admin: User) -> int:
+    """Make every pair a mentoring connection and email everyone, once. Returns the connections made.
+
+    Raises RoundProblem (and the caller rolls back) when a mentor has no place left or a pair is
+    already connected: nothing of the round is published then.
+    """
+    claimed = db.session.execute(
+        update(MatchingRound)
+        .where(MatchingRound.id == matching_round.id, MatchingRound.status == DRAFT)
+        .values(status=PUBLISHED, published_at=utcnow(), published_by_id=admin.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise RoundProblem("This round has already been published.")
+    db.session.refresh(matching_round)
+    pairs = list(matching_round.pairs)
+    if not pairs:
+        raise RoundProblem("Run the round before publishing it.", 422)
+    made = 0
+    by_mentor: dict[int, list[RoundPair]] = {}
+    for pair in pairs:
+        if pair.mentor_id is None:
+            continue
+        if not take_place(pair.mentor_id):
+            raise RoundProblem(
+                f"{name_of(pair.mentor_id)} has no free place any more: run the round again, then publish."
+            )
+        connection = Connection(kind=MENTORING, first_id=pair.mentor_id, second_id=pair.mentee_id)
+        try:
+            with db.session.begin_nested():
+                db.session.add(connection)
+        except IntegrityError:
+            raise RoundProblem(
+                f"{name_of(pair.mentor_id)} and {name_of(pair.mentee_id)} are already connected: "
+                "run the round again, then publish."
+            ) from None
+        pair.connection_id = connection.id
+        note_change(pair.mentee_id)
+        by_mentor.setdefault(pair.mentor_id, []).append(pair)
+        made += 1
+    _tell_everyone(matching_round, pairs, by_mentor)
+    record(
+        admin,
+        "round.publish",
+        matching_round,
+        before={"status": DRAFT},
+        after={"status": PUBLISHED, "connections": made},
+    )
+    return made
+
+
+def _tell_everyone(matching_round: MatchingRound, pairs: list[RoundPair], by_mentor: dict) -> None:
+    link = absolute_url("mentoring.connections")
+    for pair in pairs:
+        mentee = pair.mentee
+        if not mentee.email:
+            continue
+        if pair.mentor_id is None:
+            send_email(
+                mentee.email,
+                "round_unmatched",
+                "About this mentoring round",
+                user=mentee,
+                round=matching_round,
+                link=absolute_url("matching.matches"),
+            )
+        else:
+            send_email(
+                mentee.email,
+                "round_mentee",
+                f"Your mentor: {pair.mentor.display_name}",
+                user=mentee,
+                pair=pair,
+                round=matching_round,
+                link=link,
+            )
+    for mentor_pairs in by_mentor.values():
+        mentor = mentor_pairs[0].mentor
+        if mentor.email:
+            count = len(mentor_pairs)
+            send_email(
+                mentor.email,
+                "round_mentor",
+                f"Your new mentee{'s' if count != 1 else ''} from {matching_round.name}",
+                user=mentor,
+                pairs=mentor_pairs,
+                round=matching_round,
+                link=link,
+            )
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet won't run as a formula (OWASP: CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def round_csv(matching_round: MatchingRound) -> str:
+    """The draft or published pairs, one mentee per row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for pair in sorted(matching_round.pairs, key=lambda p: (p.mentee.name or "", p.mentee_id)):
+        writer.writerow(
+            _cell(value)
+            for value in (
+                pair.mentee.email,
+                pair.mentee.display_name,
+                pair.mentor.email if pair.mentor else "",
+                pair.mentor.display_name if pair.mentor else "",
+                "" if pair.score is None else f"{pair.score:.3f}",
+                " · ".join(pair.reasons or []),
+                pair.unmatched_reason or "",
+                "yes" if pair.locked else "no",
+            )
+        )
+    return out.getvalue()
