@@ -179,6 +179,19 @@ def test_publishing_when_a_mentor_filled_up_meanwhile_publishes_nothing(app, coh
     assert outbox(app) == []
 
 
+def test_an_exclusion_declared_after_the_run_stops_the_publication(app, cohort):
+    round_id = _round(app, cohort)
+    ana_mentor = _pairs(app, round_id)[cohort["ana"]]
+    with app.app_context():
+        db.session.add(MentorExclusion(mentor_id=ana_mentor, excluded_email="ana@example.org"))
+        db.session.commit()
+        with pytest.raises(RoundProblem, match="excluded from each other now"):
+            publish_round(db.session.get(MatchingRound, round_id), db.session.get(User, cohort["admin"]))
+        db.session.rollback()
+        assert db.session.get(MatchingRound, round_id).status == "draft"
+        assert db.session.scalar(select(func.count()).select_from(Connection)) == 0
+
+
 def test_cohort_file_reports_unknown_emails_by_line(app, cohort):
     with app.app_context():
         found = read_cohort(b"email,name\nana@example.org,Ana\nnobody@example.org,X\n\nBEA@example.org,Bea\n")

@@ -17,7 +17,7 @@ from mentormatch.matching.service import note_change
 from mentormatch.mentoring.models import MENTORING, Connection
 from mentormatch.mentoring.service import take_place
 from mentormatch.rounds.models import DRAFT, PUBLISHED, MatchingRound, RoundPair
-from mentormatch.rounds.service import RoundProblem, name_of
+from mentormatch.rounds.service import RoundProblem, forbidden_pairs, name_of
 from mentormatch.web import absolute_url
 
 CSV_COLUMNS = [
@@ -50,6 +50,19 @@ def publish_round(matching_round: MatchingRound, admin: User) -> int:
     pairs = list(matching_round.pairs)
     if not pairs:
         raise RoundProblem("Run the round before publishing it.", 422)
+    # An exclusion declared (or a connection made) since the run still holds.
+    matched = [pair for pair in pairs if pair.mentor_id is not None]
+    forbidden = forbidden_pairs(
+        [pair.mentee_id for pair in matched],
+        [pair.mentor_id for pair in matched],
+        matching_round.avoid_same_organisation,
+    )
+    for pair in matched:
+        if (pair.mentee_id, pair.mentor_id) in forbidden:
+            raise RoundProblem(
+                f"{name_of(pair.mentor_id)} and {name_of(pair.mentee_id)} are excluded from each other now: "
+                "run the round again, then publish."
+            )
     made = 0
     by_mentor: dict[int, list[RoundPair]] = {}
     for pair in pairs:
