@@ -217,6 +217,8 @@ def accept(request: MentoringRequest, by: User) -> Connection:
             f"({profile.mentor_places_taken} of {profile.mentor_capacity or 0} taken). "
             "End a mentorship or raise your capacity first, or decline this request."
             if profile and profile.is_approved_mentor
+            else "Your mentoring is paused: resume it on your mentoring page to accept requests."
+            if profile and profile.mentor_status == "paused"
             else "You aren't an approved mentor at the moment, so you can't accept mentoring requests."
         )
     if not _decide(request, ACCEPTED):
@@ -384,7 +386,8 @@ def remind_and_expire(now: datetime | None = None) -> tuple[int, int]:
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount == 1:
-            days = max((request.expires_at - now).days, 1)
+            # Whole days left, rounded up: 6 days 23 hours is "7 days", not "6".
+            days = max(-((now - request.expires_at) // timedelta(days=1)), 1)
             send_email(
                 request.recipient.email,
                 "request_expiring",
