@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.passwords import hash_password
+from mentormatch.accounts.privacy import export_personal_data
+from mentormatch.accounts.service import delete_account
 from mentormatch.extensions import db
 from mentormatch.matching.models import MatchingChange
 from mentormatch.mentors.models import MentorApplication, MentorExclusion
@@ -247,3 +249,19 @@ def test_member_pages_need_a_login(client, login_as, role, method, path, expecte
         assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")
     else:
         assert response.status_code == expected[role]
+
+
+def test_applications_are_in_the_data_download_and_go_with_a_deleted_account(app, client):
+    user_id = member(app, client)
+    submit(client, "/mentor/apply", {**GOOD, "exclusions": "sam.jones@nhs.net, my trainee"})
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        data = export_personal_data(user)
+        [application] = data["mentor_applications"]
+        assert (application["registration_number"], application["status"]) == ("1234567", "pending")
+        assert data["mentor_exclusions"] == [{"email": "sam.jones@nhs.net", "why": "my trainee"}]
+        delete_account(user)
+        db.session.commit()
+    assert applications(app, user_id) == []
+    with app.app_context():
+        assert db.session.scalars(select(MentorExclusion)).all() == []
