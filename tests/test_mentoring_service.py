@@ -556,13 +556,17 @@ def test_the_no_free_places_message_counts_places_as_they_are_now(app, people):
         assert status(second.id) == PENDING and places(people["lee"]) == 1
 
 
-def test_a_mentor_no_longer_approved_cannot_accept(people, ctx):
+@pytest.mark.parametrize(
+    "mentor_status, words",
+    [("paused", "Your mentoring is paused"), ("pending", "aren't an approved mentor"), (None, "aren't")],
+)
+def test_a_mentor_no_longer_approved_cannot_accept(people, ctx, mentor_status, words):
     request = ask(people, "amira", "kaur")
     db.session.execute(
-        update(Profile).where(Profile.user_id == people["kaur"]).values(mentor_status="paused")
+        update(Profile).where(Profile.user_id == people["kaur"]).values(mentor_status=mentor_status)
     )
     db.session.commit()
-    assert "aren't an approved mentor" in refused(accept, request, person(people["kaur"]))
+    assert words in refused(accept, request, person(people["kaur"]))
     assert status(request.id) == PENDING
 
 
