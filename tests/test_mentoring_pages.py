@@ -171,6 +171,20 @@ def test_asking_by_htmx_swaps_in_a_confirmation(app, people):
     assert count(app, MentoringRequest) == 1 and kinds(app) == ["request_received"]
 
 
+def test_two_open_ask_forms_on_one_page_have_their_own_ids(app, people):
+    """Cards on /matches can each hold an open form: labels must point at their own textarea."""
+    student = signed_in(app, STUDENT)
+    htmx = {"HX-Request": "true"}
+    mentor = student.get(f"/requests/new/{people['mentor']}?kind=mentoring", headers=htmx).get_data(
+        as_text=True
+    )
+    peer = student.get(f"/requests/new/{people['peer']}?kind=peer", headers=htmx).get_data(as_text=True)
+    for user_id, html in ((people["mentor"], mentor), (people["peer"], peer)):
+        assert f'for="ask-{user_id}-message"' in html and f'id="ask-{user_id}-message"' in html
+        assert 'name="message"' in html
+    assert ask(student, people["mentor"]).status_code == 303  # the field's name is unchanged
+
+
 def test_a_mentoring_request_needs_a_message(app, people):
     student = signed_in(app, STUDENT)
 

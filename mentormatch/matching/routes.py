@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -22,8 +22,6 @@ PER_TAB = 10
 UNDO_LOOKUP = 50
 TABS = {"mentors": "mentor", "peers": "peer"}
 TOP_RANK = max(stage.rank for stage in STAGES)
-# The URL contract (DESIGN.md) for mentor applications; linked once some blueprint serves it.
-MENTOR_APPLY_PATH = "/mentor/apply"
 
 
 def is_onboarded(user: User) -> bool:
@@ -45,13 +43,6 @@ def _tab(value: str | None, user: User) -> str:
     return value if value in TABS else default_tab(user)
 
 
-def _mentor_apply_url() -> str | None:
-    for rule in current_app.url_map.iter_rules():
-        if rule.rule == MENTOR_APPLY_PATH:
-            return url_for(rule.endpoint)
-    return None
-
-
 def _panel_context(me: User, tab: str) -> dict:
     """What one tab shows: the cards, or which empty state and why."""
     onboarded = is_onboarded(me)
@@ -64,7 +55,7 @@ def _panel_context(me: User, tab: str) -> dict:
         "top_stage": top_stage,
         "suggestions": suggestions,
         "regions": REGIONS,
-        "mentor_apply_url": _mentor_apply_url() if top_stage else None,
+        "mentor_apply_url": url_for("mentors.apply") if top_stage else None,
     }
 
 

@@ -27,9 +27,14 @@ class AskForm(FlaskForm):
         ],
     )
 
-    def __init__(self, kind: str, *args: object, **kwargs: object) -> None:
+    def __init__(self, kind: str, *args: object, person_id: int | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
+        if person_id is not None:
+            # Several cards on /matches may hold an open form at once: ids stay unique, names don't change.
+            for field in (self.message, self.csrf_token):
+                field.id = f"ask-{person_id}-{field.name}"
+                field.label.field_id = field.id
         if kind == MENTORING:
             self.message.label.text = "What do you hope to get from mentoring?"
             self.message.validators = [

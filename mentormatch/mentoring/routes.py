@@ -88,7 +88,7 @@ def ask(user_id: int) -> ResponseReturnValue:
         abort(404)
     person = _member_or_404(user_id)
     me = _me()
-    form = AskForm(kind)
+    form = AskForm(kind, person_id=person.id)
     problem = request_problem(me, person, kind)
     if problem is None and form.validate_on_submit():
         try:
