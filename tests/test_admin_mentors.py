@@ -18,6 +18,7 @@ from mentormatch.mentors import service
 from mentormatch.mentors.models import MentorApplication
 from mentormatch.mentors.service import MentorProblem
 from mentormatch.profiles.models import Profile
+from mentormatch.profiles.service import stage_changed
 from tests.factories import make_member
 from tests.helpers import PASSWORD, ROLES, csrf_from, log_in, make_user, outbox, submit
 from tests.test_mentor_applications import GOOD
@@ -450,3 +451,30 @@ def test_an_unknown_application_or_mentor_is_404(app):
         == 404
     )
     assert admin.get(f"/admin/mentors/{not_a_mentor}/suspend").status_code == 404
+
+
+def test_an_application_left_waiting_by_a_stage_change_cant_be_approved_and_is_replaced(app):
+    user_id, member = applicant(app)
+    stale = pending_application(app, user_id)
+    with app.app_context():  # they become a medical student: their mentoring ends
+        user = db.session.get(User, user_id)
+        stage_changed(user.profile, "medical_student")
+        user.career_stage = "medical_student"
+        db.session.commit()
+    admin = admin_client(app)
+    assert "Dr Kofi Osei" not in admin.get("/admin/mentors").get_data(as_text=True)
+    response = admin.post(
+        f"/admin/mentors/applications/{stale}/approve", data={"csrf_token": token(admin)}, headers=HTMX
+    )
+    assert response.status_code == 409 and "no longer waiting for approval" in response.get_data(as_text=True)
+    assert status_of(app, user_id) is None and audit(app) == []
+
+    with app.app_context():  # a slip: they are a consultant after all, and apply again
+        user = db.session.get(User, user_id)
+        user.career_stage = "consultant"
+        db.session.commit()
+    assert submit(member, "/mentor/apply", GOOD).status_code == 303
+    with app.app_context():
+        assert db.session.get(MentorApplication, stale).status == "withdrawn"
+    assert pending_application(app, user_id) != stale
+    assert status_of(app, user_id) == "pending"

@@ -30,6 +30,7 @@ from mentormatch.mentors.models import (
     PENDING,
     REJECTED,
     SUSPENDED,
+    WITHDRAWN,
     MentorApplication,
     MentorExclusion,
 )
@@ -93,6 +94,13 @@ def apply_to_mentor(user: User, application: Application) -> MentorApplication:
     )
     if problem:
         raise MentorProblem(problem[0].upper() + problem[1:])
+    # An application left waiting when a career-stage change ended their mentoring is stale.
+    db.session.execute(
+        update(MentorApplication)
+        .where(MentorApplication.applicant_id == user.id, MentorApplication.status == PENDING)
+        .values(status=WITHDRAWN, decided_at=utcnow(), reason="Replaced by a new application.")
+        .execution_options(synchronize_session=False)
+    )
     row = MentorApplication(
         applicant_id=user.id,
         career_stage=user.career_stage,
@@ -223,6 +231,12 @@ def already_decided(application: MentorApplication) -> str:
 
 
 def _decide(application: MentorApplication, admin: User, status: str, reason: str | None) -> None:
+    profile = application.applicant.profile
+    if application.is_pending and (profile is None or profile.mentor_status != PENDING):
+        raise MentorProblem(
+            f"{application.applicant.display_name} is no longer waiting for approval "
+            "(their career stage changed, or they closed their account). Nothing was changed."
+        )
     result = db.session.execute(
         update(MentorApplication)
         .where(MentorApplication.id == application.id, MentorApplication.status == PENDING)
