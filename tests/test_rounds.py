@@ -348,3 +348,32 @@ def test_create_from_a_cohort_file_with_an_unknown_email_creates_nothing(app, cl
             False,
         )
         assert [m.user_id for m in matching_round.mentors] == [cohort["ng"]]
+
+
+def test_scores_are_the_engines_and_a_choice_beyond_the_kept_candidates_still_counts(
+    app, cohort, monkeypatch
+):
+    """Rounds score pairs exactly as /matches does; an admin may pick a mentor outside the top few."""
+    from mentormatch.matching.service import suggestions_for
+    from mentormatch.rounds import service
+
+    with app.app_context():
+        ana = db.session.get(User, cohort["ana"])
+        suggested = {p.user.id: p.score for p in suggestions_for(ana, "mentor", k=10)}
+        scores = service.candidate_scores([cohort["ana"]], [cohort["ng"], cohort["ode"]])
+        assert scores[cohort["ana"]] == pytest.approx(suggested)
+        only_best = service.candidate_scores([cohort["ana"]], [cohort["ng"], cohort["ode"]], keep=1)
+        assert list(only_best[cohort["ana"]]) == [max(suggested, key=suggested.get)]
+        assert service.pair_reasons([(cohort["ana"], cohort["ng"])])[cohort["ana"], cohort["ng"]]
+    monkeypatch.setattr(service, "MAX_CANDIDATES", 1)
+    round_id = _round(app, cohort)
+    with app.app_context():
+        admin = db.session.get(User, cohort["admin"])
+        matching_round = db.session.get(MatchingRound, round_id)
+        worse = min(suggested, key=suggested.get)
+        pair = change_pair(matching_round, cohort["ana"], worse, admin)
+        assert pair.mentor_id == worse and pair.score == pytest.approx(suggested[worse]) and pair.reasons
+        db.session.commit()
+        run_round(db.session.get(MatchingRound, round_id), admin)  # the locked choice is kept
+        db.session.commit()
+    assert _pairs(app, round_id)[cohort["ana"]] == worse

@@ -84,7 +84,7 @@ def _options(matching_round: MatchingRound, mentee_id: int) -> list[dict]:
             note = "full"
         else:
             note = f"{places - taken.get(mentor, 0)} of {places} places free"
-        percent = f"{round(scored[0] * 100)}%, " if scored else ""
+        percent = f"{round(scored * 100)}%, " if scored is not None else ""
         options.append({"id": mentor, "label": f"{names.get(mentor, '')} ({percent}{note})"})
     return sorted(options, key=lambda option: option["label"])
 

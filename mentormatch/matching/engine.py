@@ -225,6 +225,9 @@ class MatchingEngine:
         self._members: list[Member] = []
         self._index: dict[Hashable, int] = {}
 
+    def __contains__(self, member_id: Hashable) -> bool:
+        return member_id in self._index
+
     # --- fitting and updating ------------------------------------------------------------------
 
     def fit(self, members: Iterable[Member]) -> MatchingEngine:

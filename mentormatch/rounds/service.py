@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import func, or_, select
 
 from mentormatch.accounts.models import User
@@ -84,30 +85,62 @@ def _settings(matching_round: MatchingRound) -> dict:
 # --- scores and the rules ----------------------------------------------------------------------
 
 
+# Candidate mentors kept per mentee: the solver is optimal on this graph, which holds every pair of
+# rounds up to this many mentors, and the best of any larger pool (benchmarks/rounds.py: top 30 already
+# keeps 99.98% of the dense optimum). It bounds memory: 10,000 mentees × 200, not × every mentor.
+MAX_CANDIDATES = 200
+
+
 def candidate_scores(
-    mentee_ids: list[int], mentor_ids: list[int]
-) -> dict[int, dict[int, tuple[float, list[str]]]]:
-    """mentee → mentor → (score, reasons) for every pair the matching engine allows (seniority,
-    availability); pairs it would never suggest are absent. The one place rounds touch the engine."""
-    pool = set(mentor_ids)
-    # Every available mentor, so a chosen pool is never cut short by mentors outside it.
-    k = db.session.scalar(select(func.count()).where(Profile.mentor_status == "approved")) or 0
-    result: dict[int, dict[int, tuple[float, list[str]]]] = {mentee: {} for mentee in mentee_ids}
+    mentee_ids: list[int], mentor_ids: list[int], keep: int | None = None
+) -> dict[int, dict[int, float]]:
+    """mentee → mentor → score, for the best `keep` pairs per mentee that the engine allows
+    (seniority, availability, reciprocity, exposure: as /matches scores them); absent: never.
+    With pair_score and pair_reasons, the only place rounds touch the engine."""
+    result: dict[int, dict[int, float]] = {mentee: {} for mentee in mentee_ids}
     with fresh_engine() as engine:
-        if engine is None or not k:
+        if engine is None:
             return result
-        try:
-            found = engine.suggest_all("mentor", k=k, members=mentee_ids)
-        except KeyError:  # someone left matching since the round was made: ask for the others alone
-            found = {}
-            for mentee in mentee_ids:
-                try:
-                    found.update(engine.suggest_all("mentor", k=k, members=[mentee]))
-                except KeyError:
-                    continue
-    for mentee, suggestions in found.items():
-        result[mentee] = {s.id: (s.score, s.reasons) for s in suggestions if s.id in pool}
+        # Someone who left matching since the round was made has no candidates.
+        mentees = [m for m in mentee_ids if m in engine]
+        mentors = [m for m in mentor_ids if m in engine]
+        if not mentees or not mentors:
+            return result
+        scores = engine.score_mentor_pairs(mentees, mentors)
+    pool = np.array(mentors)
+    keep = keep or MAX_CANDIDATES
+    if keep < len(mentors):
+        best = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+    else:
+        best = np.broadcast_to(np.arange(len(mentors)), scores.shape)
+    for row, mentee in enumerate(mentees):
+        cols = best[row][np.isfinite(scores[row, best[row]])]
+        result[mentee] = dict(zip(pool[cols].tolist(), scores[row, cols].astype(float).tolist(), strict=True))
     return result
+
+
+def pair_score(mentee_id: int, mentor_id: int) -> float | None:
+    """The engine's score for one pair, or None when a rule forbids it."""
+    with fresh_engine() as engine:
+        if engine is None or mentee_id not in engine or mentor_id not in engine:
+            return None
+        score = float(engine.score_mentor_pairs([mentee_id], [mentor_id])[0, 0])
+    return score if np.isfinite(score) else None
+
+
+def pair_reasons(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+    """The plain-language reasons for each (mentee, mentor) pair, as /matches would give them."""
+    by_mentee: dict[int, list[int]] = {}
+    for mentee, mentor in pairs:
+        by_mentee.setdefault(mentee, []).append(mentor)
+    reasons: dict[tuple[int, int], list[str]] = {}
+    with fresh_engine() as engine:
+        for mentee, mentors in by_mentee.items():
+            if engine is None or mentee not in engine:
+                continue
+            said = engine.explain("mentor", mentee, [m for m in mentors if m in engine])
+            reasons.update({(mentee, mentor): words for mentor, words in said.items()})
+    return reasons
 
 
 def forbidden_pairs(
@@ -159,7 +192,7 @@ class RoundInputs:
 
     mentee_ids: list[int]
     mentor_ids: list[int]
-    scores: dict[int, dict[int, tuple[float, list[str]]]]
+    scores: dict[int, dict[int, float]]
     capacities: list[int]
     forbidden: set[tuple[int, int]]
 
@@ -202,11 +235,20 @@ def run_round(matching_round: MatchingRound, admin: User) -> MatchingRound:
     """Solve the round again, keeping the admin's changes, and store the draft and its figures."""
     matching_round = _draft_round(matching_round.id)
     inputs = round_inputs(matching_round)
+    for pair in matching_round.pairs:  # an admin's choice beyond the kept candidates stays a candidate
+        if (
+            pair.locked
+            and pair.mentor_id is not None
+            and pair.mentor_id not in inputs.scores.get(pair.mentee_id, {})
+        ):
+            score = pair_score(pair.mentee_id, pair.mentor_id)
+            if score is not None and pair.mentee_id in inputs.scores:
+                inputs.scores[pair.mentee_id][pair.mentor_id] = score
     mentee_at = {user_id: i for i, user_id in enumerate(inputs.mentee_ids)}
     mentor_at = {user_id: j for j, user_id in enumerate(inputs.mentor_ids)}
     candidates = Candidates.from_lists(
         [
-            [(mentor_at[mentor], score) for mentor, (score, _) in inputs.scores.get(mentee, {}).items()]
+            [(mentor_at[mentor], score) for mentor, score in inputs.scores.get(mentee, {}).items()]
             for mentee in inputs.mentee_ids
         ],
         len(inputs.mentor_ids),
@@ -240,16 +282,20 @@ def run_round(matching_round: MatchingRound, admin: User) -> MatchingRound:
     for pair in list(matching_round.pairs):
         matching_round.pairs.remove(pair)
     db.session.flush()
+    chosen = {
+        mentee: inputs.mentor_ids[j]
+        for mentee, j in zip(inputs.mentee_ids, solution.mentor_of.tolist(), strict=True)
+        if j >= 0
+    }
+    reasons = pair_reasons(chosen.items())
     for i, mentee in enumerate(inputs.mentee_ids):
-        j = int(solution.mentor_of[i])
-        mentor = inputs.mentor_ids[j] if j >= 0 else None
-        score, reasons = inputs.scores[mentee][mentor] if mentor is not None else (None, [])
+        mentor = chosen.get(mentee)
         matching_round.pairs.append(
             RoundPair(
                 mentee_id=mentee,
                 mentor_id=mentor,
-                score=score,
-                reasons=list(reasons),
+                score=None if mentor is None else inputs.scores[mentee][mentor],
+                reasons=reasons.get((mentee, mentor), []),
                 locked=mentee in kept,
                 unmatched_reason=solution.unmatched.get(i),
             )
@@ -296,7 +342,8 @@ def change_pair(
                 f"{mentor_name} can't be matched with {mentee_name}: they are excluded from each other "
                 "(a declared conflict, an existing connection, or the same organisation)."
             )
-        if mentor_id not in inputs.scores.get(mentee_id, {}):
+        score = inputs.scores.get(mentee_id, {}).get(mentor_id) or pair_score(mentee_id, mentor_id)
+        if score is None:
             raise RoundProblem(
                 f"{mentor_name} can't mentor {mentee_name}: a mentor must be further along in their career, "
                 "approved and with a free place."
@@ -308,7 +355,7 @@ def change_pair(
                 f"{mentor_name} has no free place left in this round ({taken} of {places} taken): "
                 "move one of their mentees first."
             )
-        score, reasons = inputs.scores[mentee_id][mentor_id]
+        reasons = pair_reasons([(mentee_id, mentor_id)]).get((mentee_id, mentor_id), [])
         reason = None
     pair.mentor_id, pair.score, pair.reasons, pair.locked, pair.unmatched_reason = (
         mentor_id,
