@@ -377,3 +377,20 @@ def test_scores_are_the_engines_and_a_choice_beyond_the_kept_candidates_still_co
         run_round(db.session.get(MatchingRound, round_id), admin)  # the locked choice is kept
         db.session.commit()
     assert _pairs(app, round_id)[cohort["ana"]] == worse
+
+
+def test_publishing_withdraws_a_matched_mentees_other_requests_and_tells_those_mentors(app, cohort):
+    from mentormatch.mentoring.models import MentoringRequest
+    from mentormatch.mentoring.service import MATCHED_ELSEWHERE, send_request
+
+    other = make_member(app, "Dr Zed", email="zed@example.org", stage="consultant", mentor=True, capacity=3)
+    with app.app_context():
+        send_request(db.session.get(User, cohort["ana"]), db.session.get(User, other), "mentoring", "Hello!")
+        db.session.commit()
+    round_id = _round(app, cohort, mentor_ids=[cohort["ng"], cohort["ode"]])
+    with app.app_context():
+        publish_round(db.session.get(MatchingRound, round_id), db.session.get(User, cohort["admin"]))
+        db.session.commit()
+        request = db.session.scalar(select(MentoringRequest))
+        assert (request.status, request.reason) == ("withdrawn", MATCHED_ELSEWHERE)
+    assert [m.kind for m in outbox(app, "zed@example.org")] == ["request_received", "request_withdrawn"]

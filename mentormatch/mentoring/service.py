@@ -248,18 +248,25 @@ def accept(request: MentoringRequest, by: User) -> Connection:
 
 
 def _withdraw_others(accepted: MentoringRequest) -> None:
+    withdraw_pending_mentoring(accepted.sender_id, keep=accepted.id)
+
+
+def withdraw_pending_mentoring(mentee_id: int, keep: int | None = None) -> int:
     """A mentee who has a mentor now: their other mentoring requests are withdrawn, those mentors told."""
     others = db.session.scalars(
         select(MentoringRequest).where(
-            MentoringRequest.sender_id == accepted.sender_id,
+            MentoringRequest.sender_id == mentee_id,
             MentoringRequest.kind == MENTORING,
             MentoringRequest.status == PENDING,
-            MentoringRequest.id != accepted.id,
+            MentoringRequest.id != (keep or 0),
         )
     ).all()
+    withdrawn = 0
     for other in others:
         if _decide(other, WITHDRAWN, reason=MATCHED_ELSEWHERE):
             _tell_withdrawn(other)
+            withdrawn += 1
+    return withdrawn
 
 
 def decline(request: MentoringRequest, by: User, reason: str = "") -> None:

@@ -15,7 +15,7 @@ from mentormatch.extensions import db
 from mentormatch.mail import send_email
 from mentormatch.matching.service import note_change
 from mentormatch.mentoring.models import MENTORING, Connection
-from mentormatch.mentoring.service import take_place
+from mentormatch.mentoring.service import take_place, withdraw_pending_mentoring
 from mentormatch.rounds.models import DRAFT, PUBLISHED, MatchingRound, RoundPair
 from mentormatch.rounds.service import RoundProblem, forbidden_pairs, name_of
 from mentormatch.web import absolute_url
@@ -82,6 +82,7 @@ def publish_round(matching_round: MatchingRound, admin: User) -> int:
                 "run the round again, then publish."
             ) from None
         pair.connection_id = connection.id
+        withdraw_pending_mentoring(pair.mentee_id)  # as when a mentor accepts: the others are told
         note_change(pair.mentee_id)
         by_mentor.setdefault(pair.mentor_id, []).append(pair)
         made += 1
