@@ -251,6 +251,7 @@ ACCESS = {
     ("GET", "/people"): {"anonymous": "login", "unverified": 403, "member": 200, "admin": 200},
     ("GET", "/profile/about"): {"anonymous": "login", "unverified": 200, "member": 200, "admin": 200},
     ("POST", "/profile/about"): {"anonymous": "login", "unverified": 422, "member": 422, "admin": 422},
+    ("GET", "/admin/"): {"anonymous": "login", "unverified": 403, "member": 403, "admin": 200},
     ("GET", "/admin/import"): {"anonymous": "login", "unverified": 403, "member": 403, "admin": 200},
     ("POST", "/admin/import"): {"anonymous": "login", "unverified": 403, "member": 403, "admin": 422},
     ("GET", "/profile/tags?interests=cy"): {

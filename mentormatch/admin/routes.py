@@ -1,9 +1,10 @@
-"""Importing members from a CSV file at /admin/import (programme admins only, see admin_required)."""
+"""The admin area's front page, and importing members from a CSV file at /admin/import (admins only)."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from mentormatch.admin import admin_required, bp
@@ -12,12 +13,27 @@ from mentormatch.extensions import db
 from mentormatch.importing.rows import COLUMNS, MAX_CAPACITY, MAX_LENGTHS, MIN_CAPACITY
 from mentormatch.importing.service import ImportReport, import_members
 from mentormatch.importing.validate import UnreadableFile
+from mentormatch.profiles.models import Profile
+from mentormatch.rounds.models import MatchingRound
 from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGES
 from mentormatch.web import is_htmx, render_fragment
 
 # A page listing every problem of a badly broken 8,000-row file helps nobody: the first few
 # hundred show what is wrong, and the count says how much.
 MAX_PROBLEMS_SHOWN = 500
+
+
+@bp.get("/")
+@admin_required
+def index() -> ResponseReturnValue:
+    """The admin area: what waits for a decision, and every admin page."""
+    waiting = db.session.scalar(
+        select(func.count()).select_from(Profile).where(Profile.mentor_status == "pending")
+    )
+    drafts = db.session.scalar(
+        select(func.count()).select_from(MatchingRound).where(MatchingRound.status == "draft")
+    )
+    return render_template("admin/index.html", waiting=waiting, drafts=drafts)
 
 
 @bp.route("/import", methods=["GET", "POST"])
