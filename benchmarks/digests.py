@@ -7,8 +7,9 @@ Seeds a scratch database (a temporary SQLite file, or the PostgreSQL database at
 TEST_DATABASE_URL, emptied first) with the demo population, everyone opted in to weekly digests,
 and starts an SMTP server on loopback in another process (aiosmtpd, accepting and counting every
 message, so it never competes with the sender for the interpreter). Then runs exactly what
-`flask digests send` runs, timed in two parts: deciding and queueing every digest (content, ledger,
-outbox), and delivering them (one SMTP connection per batch of 500). The goal is at most 60 s in all.
+`flask digests send` runs, timed in parts: deciding and queueing every digest (content, ledger,
+outbox), and delivering them (two SMTP connections side by side, one per batch of 250), after
+fitting the matching engine as a cold cron run must. The goal is at most 60 s in all.
 
 The baseline, in the same process, builds digests the simple way on a sample of people: one at a
 time, each person's suggestions asked for separately; the figure is scaled up to the whole
@@ -186,11 +187,12 @@ def main() -> None:
         with app.app_context():
             db.engine.dispose()
 
-    total = queued_in + delivered_in
+    total = fitted + queued_in + delivered_in  # a cron run starts cold: it fits the engine too
     goal = "met" if total <= 60 else "NOT met"
     if report.queued < 10_000:
         goal += " (but fewer than 10,000 digests)"
-    print(f"Database: {args.database}; people due: {report.due:,}; engine fitted first in {fitted:.1f} s.")
+    print(f"Database: {args.database}; people due: {report.due:,}.")
+    print(f"Fit the matching engine:  {fitted:.1f} s")
     print(
         f"Decide, render and queue: {queued_in:.1f} s "
         f"({report.queued:,} queued, {report.nothing_new:,} nothing new)"

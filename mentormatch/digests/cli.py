@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from mentormatch.database import utcnow
 from mentormatch.digests.sending import (
+    DELIVERY_CONNECTIONS,
     count_due,
     count_undelivered,
     deliver_digests,
@@ -32,7 +33,14 @@ def _progress(length: int, label: str) -> Iterator[Callable[[int], None] | None]
 
 @digests_cli.command("send")
 @click.option("--dry-run", is_flag=True, help="Work out who would get a digest; write nothing, send nothing.")
-def send_command(dry_run: bool) -> None:
+@click.option(
+    "--connections",
+    type=click.IntRange(1, 8),
+    default=DELIVERY_CONNECTIONS,
+    show_default=True,
+    help="SMTP connections used side by side.",
+)
+def send_command(dry_run: bool, connections: int) -> None:
     """Send the digests that are due (daily or weekly, London time); safe to run twice or in parallel."""
     now = utcnow()
     with _progress(count_due(now), "Preparing digests") as progress:
@@ -40,5 +48,5 @@ def send_command(dry_run: bool) -> None:
     if not dry_run:
         # Includes digests an earlier run queued but could not deliver (a 421 part-way, say).
         with _progress(count_undelivered(now), "Sending digests  ") as progress:
-            deliver_digests(report, now, progress=progress)
+            deliver_digests(report, now, progress=progress, connections=connections)
     click.echo(report.summary(dry_run=dry_run))

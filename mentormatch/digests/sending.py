@@ -11,6 +11,7 @@ rest queued for the next run, which delivers them without queueing anything agai
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,7 +36,8 @@ from mentormatch.mail.models import OutboxMessage
 
 DIGEST_KIND = "digest"
 PREPARE_BATCH = 500  # people per claim transaction
-DELIVERY_BATCH = 500  # messages per SMTP connection
+DELIVERY_BATCH = 250  # messages per SMTP connection
+DELIVERY_CONNECTIONS = 2  # SMTP connections open at once (`digests send --connections`)
 
 
 @dataclass
@@ -285,15 +287,60 @@ def queue_due_digests(
 
 
 def deliver_digests(
-    report: DigestRunReport, now: datetime, progress: Callable[[int], None] | None = None
+    report: DigestRunReport,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+    connections: int = DELIVERY_CONNECTIONS,
 ) -> DigestRunReport:
-    """Hand the queued digests to the mail server, a batch per SMTP connection, until none is due."""
+    """Hand the queued digests to the mail server until none is due.
+
+    `connections` workers deliver side by side, each one SMTP connection per batch: the outbox's
+    claims keep them off each other's messages (as with several `mail deliver` workers), and while
+    one waits for the server's reply another builds its next message.
+    """
+    if connections <= 1:
+        _deliver_all(report, now, progress)
+        return report
+    app = current_app._get_current_object()
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        mine = DigestRunReport()
+        try:
+            with app.app_context():
+
+                def tell(handled: int) -> None:
+                    if progress:
+                        with lock:
+                            progress(handled)
+
+                _deliver_all(mine, now, tell)
+        except BaseException as error:  # raised below, in the caller's thread
+            errors.append(error)
+        finally:
+            with lock:
+                report.sent += mine.sent
+                report.retrying += mine.retrying
+                report.failed += mine.failed
+
+    threads = [threading.Thread(target=worker, name=f"digest-delivery-{n}") for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return report
+
+
+def _deliver_all(report: DigestRunReport, now: datetime, progress: Callable[[int], None] | None) -> None:
     while True:
         # Claims run on the real clock (their lease must not look expired to other workers).
         batch = deliver_pending(limit=DELIVERY_BATCH, now=max(now, utcnow()), kind=DIGEST_KIND)
         handled = batch.sent + batch.retrying + batch.failed
         if not handled:
-            return report
+            return
         report.sent += batch.sent
         report.retrying += batch.retrying
         report.failed += batch.failed
@@ -301,8 +348,10 @@ def deliver_digests(
             progress(handled)
 
 
-def send_digests(now: datetime | None = None, *, dry_run: bool = False) -> DigestRunReport:
+def send_digests(
+    now: datetime | None = None, *, dry_run: bool = False, connections: int = DELIVERY_CONNECTIONS
+) -> DigestRunReport:
     """Queue and deliver every due digest (`flask digests send` without the progress bars)."""
     now = now or utcnow()
     report = queue_due_digests(now, dry_run=dry_run)
-    return report if dry_run else deliver_digests(report, now)
+    return report if dry_run else deliver_digests(report, now, connections=connections)
