@@ -39,11 +39,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def postgres_ready() -> Iterator[str]:
     """TEST_DATABASE_URL with every table freshly created, once per session."""
     engine = create_engine(POSTGRES_URL)
+    import mentormatch.models  # noqa: F401  (every table, whichever test file runs first)
     from mentormatch.database import Base
 
-    Base.metadata.drop_all(engine)
+    # The whole schema: also tables an older checkout made that today's models no longer know.
     with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
     Base.metadata.create_all(engine)
     engine.dispose()
     yield POSTGRES_URL

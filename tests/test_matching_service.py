@@ -487,3 +487,32 @@ def test_a_change_committing_late_with_a_lower_id_is_not_lost(pg_app):
                 assert slow_id in holder(pg_app).cursor.gaps
             db.session.commit()
         assert sorted(mentors_for(me)) == sorted([slow_mentor, quick_mentor])
+
+
+def test_a_mentors_declared_exclusions_hold_in_suggestions_and_requests(app):
+    """A mentor's own trainee is never suggested to them, nor they to the trainee, nor can ask them."""
+    from mentormatch.mentoring.service import RequestProblem, send_request
+    from mentormatch.mentors.models import MentorExclusion
+
+    trainee = make_member(app, "Tia", email="tia@example.org", specialties=["cardiology"], goals=["exams"])
+    mentor = make_member(
+        app,
+        "Dr Mo",
+        email="mo@example.org",
+        stage="consultant",
+        mentor=True,
+        capacity=3,
+        specialties=["cardiology"],
+        offers=["exams"],
+    )
+    with app.app_context():
+        tia = db.session.get(User, trainee)
+        assert mentor in {p.user.id for p in suggestions_for(tia, "mentor")}
+        db.session.add(MentorExclusion(mentor_id=mentor, excluded_email="Tia@Example.org", why="my FY2"))
+        db.session.commit()
+        assert mentor not in {p.user.id for p in suggestions_for(tia, "mentor")}
+        assert mentor in excluded_for(trainee) and trainee in excluded_for(mentor)
+        with pytest.raises(RequestProblem, match="can't take a mentoring request from you"):
+            send_request(tia, db.session.get(User, mentor), "mentoring", "Please?")
+        db.session.rollback()
+        assert all(s.id != mentor for s in all_suggestions("mentor").get(trainee, []))

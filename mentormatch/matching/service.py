@@ -29,6 +29,7 @@ from mentormatch.extensions import db
 from mentormatch.matching.engine import MatchingEngine, Member, Suggestion
 from mentormatch.matching.models import Dismissal, MatchingChange, MatchingState
 from mentormatch.mentoring.models import MENTORING, PENDING, Connection, MentoringRequest
+from mentormatch.mentors.models import MentorExclusion
 from mentormatch.profiles.models import Profile, ProfileGoal, ProfileOffer, ProfileSpecialty
 from mentormatch.vocabulary import STAGE_BY_CODE
 
@@ -243,6 +244,13 @@ def rebuild() -> int:
 # --- what pages ask for ------------------------------------------------------------------------
 
 
+def _declared_exclusions():
+    """(mentor, member) pairs a mentor declared must never be matched, by the member's address."""
+    return select(MentorExclusion.mentor_id, User.id).join(
+        User, User.email == func.lower(MentorExclusion.excluded_email)
+    )
+
+
 def excluded_for(user_id: int) -> set[int]:
     """Never suggested to this member: people they're connected to, have a request with, or dismissed."""
     requests = select(MentoringRequest.sender_id, MentoringRequest.recipient_id).where(
@@ -252,7 +260,11 @@ def excluded_for(user_id: int) -> set[int]:
     connections = select(Connection.first_id, Connection.second_id).where(
         Connection.ended_at.is_(None), or_(Connection.first_id == user_id, Connection.second_id == user_id)
     )
-    people = {person for pair in db.session.execute(requests.union_all(connections)) for person in pair}
+    # A mentor's declared "never matched with" (their own trainees), whichever side this member is.
+    declared = _declared_exclusions().where(or_(MentorExclusion.mentor_id == user_id, User.id == user_id))
+    people = {
+        person for pair in db.session.execute(requests.union_all(connections, declared)) for person in pair
+    }
     people |= set(db.session.scalars(select(Dismissal.dismissed_id).where(Dismissal.user_id == user_id)))
     people.discard(user_id)
     return people
@@ -322,6 +334,7 @@ def _all_exclusions() -> dict[int, set[int]]:
             MentoringRequest.status == PENDING
         ),
         select(Connection.first_id, Connection.second_id).where(Connection.ended_at.is_(None)),
+        _declared_exclusions(),
     ]
     for statement in pairs:
         for a, b in db.session.execute(statement):

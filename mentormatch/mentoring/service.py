@@ -31,6 +31,7 @@ from mentormatch.mentoring.models import (
     Connection,
     MentoringRequest,
 )
+from mentormatch.mentors.models import MentorExclusion
 from mentormatch.profiles.models import Profile
 from mentormatch.vocabulary import STAGE_BY_CODE
 from mentormatch.web import absolute_url
@@ -131,6 +132,12 @@ def _check_can_ask(sender: User, recipient: User, kind: str) -> None:
     rank = STAGE_BY_CODE[sender.career_stage].rank if sender.career_stage in STAGE_BY_CODE else None
     their_rank = STAGE_BY_CODE[recipient.career_stage].rank
     if kind == MENTORING:
+        declared = select(MentorExclusion.id).where(
+            MentorExclusion.mentor_id == recipient.id,
+            func.lower(MentorExclusion.excluded_email) == sender.email,
+        )
+        if db.session.scalar(declared.limit(1)) is not None:
+            raise RequestProblem(f"{recipient.display_name} can't take a mentoring request from you here.")
         if not profile.is_approved_mentor:
             raise RequestProblem(
                 f"{recipient.display_name} isn't mentoring through MentorMatch at the moment."
