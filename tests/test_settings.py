@@ -144,11 +144,12 @@ def test_email_change_is_refused_with_a_wrong_password(app, client, login_as):
 
 def test_digest_preference_records_consent_time(app, client, login_as):
     user_id = login_as("member")
-    submit(client, "/settings/preferences", {"prefs-digest_opt_in": "y"}, page="/settings")
+    submit(client, "/settings/preferences", {"prefs-digest_frequency": "weekly"}, page="/settings")
     user = user_row(app, user_id)
     assert user.digest_opt_in and user.digest_consent_at is not None
+    assert user.digest_frequency == "weekly"
 
-    submit(client, "/settings/preferences", {}, page="/settings")
+    submit(client, "/settings/preferences", {"prefs-digest_frequency": "never"}, page="/settings")
     user = user_row(app, user_id)
     assert not user.digest_opt_in and user.digest_consent_at is None
 
@@ -211,12 +212,12 @@ def test_an_unknown_email_change_link_is_refused(client):
 def test_a_mistake_in_one_form_leaves_the_others_as_they_are(app, client, login_as):
     """Without JavaScript the whole page comes back: other forms show the saved state, not the POST."""
     user_id = login_as("member")
-    submit(client, "/settings/preferences", {"prefs-digest_opt_in": "y"}, page="/settings")
+    submit(client, "/settings/preferences", {"prefs-digest_frequency": "daily"}, page="/settings")
 
     response = submit(client, "/settings/email", {"email-new_email": "nope"}, page="/settings")
 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    [checkbox] = re.findall(r'<input[^>]*id="prefs-digest_opt_in"[^>]*>', page)
-    assert " checked" in checkbox
-    assert user_row(app, user_id).digest_opt_in
+    [daily] = re.findall(r'<input[^>]*value="daily"[^>]*>', page)
+    assert " checked" in daily
+    assert user_row(app, user_id).digest_frequency == "daily"
