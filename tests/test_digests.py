@@ -284,3 +284,21 @@ def test_admin_previews_someones_next_digest_without_recording_it(app, client, l
     with app.app_context():
         assert db.session.scalars(select(Digest)).all() == []
     assert outbox(app) == []
+
+
+def test_digests_are_in_the_data_download_and_go_with_the_account(app):
+    from mentormatch.accounts.privacy import export_personal_data
+    from mentormatch.accounts.service import delete_account
+
+    mentee = make_member(app, "Priya Shah", specialties=["cardiology"], goals=["research"])
+    make_member(app, stage="consultant", mentor=True, specialties=["cardiology"], offers=["research"])
+    opt_in(app, mentee)
+    with app.app_context():
+        assert queue_due_digests(utcnow()).queued == 1
+        data = export_personal_data(db.session.get(User, mentee))
+        assert data["digests"]["frequency"] == WEEKLY
+        [period] = data["digests"]["periods"]
+        assert period["outcome"] == QUEUED and len(period["included"]["mentors"]) == 1
+        delete_account(db.session.get(User, mentee))
+        db.session.commit()
+        assert db.session.scalars(select(Digest).where(Digest.user_id == mentee)).all() == []

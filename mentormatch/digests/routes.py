@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from mentormatch.accounts.models import User
 from mentormatch.admin import admin_required
 from mentormatch.database import utcnow
+from mentormatch.digests import privacy  # noqa: F401  (its signal receivers)
 from mentormatch.digests.content import build_digests
 from mentormatch.digests.models import Digest
 from mentormatch.digests.periods import WEEKLY, period_key
