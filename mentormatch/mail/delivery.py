@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
+import functools
 import logging
 import re
 import smtplib
@@ -10,13 +13,15 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email import policy as email_policy
+from email.headerregistry import UnstructuredHeader
+from email.policy import EmailPolicy
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, bindparam, or_, select, update
 
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
@@ -42,7 +47,7 @@ class PermanentFailure(Exception):
 
 class Backend(Protocol):
     def open(self) -> None: ...
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, email: OutgoingEmail) -> None: ...
     def close(self) -> None: ...
 
 
@@ -55,19 +60,19 @@ class FileBackend:
     def open(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, email: OutgoingEmail) -> None:
         self.open()  # opened lazily, like the SMTP connection
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
-        name = f"{stamp}-{message['X-MentorMatch-Kind']}-{uuid.uuid4().hex[:8]}.eml"
-        (self.directory / name).write_bytes(message.as_bytes())
+        name = f"{stamp}-{email.kind}-{uuid.uuid4().hex[:8]}.eml"
+        (self.directory / name).write_bytes(email.data)
         # In development the console shows the links, so signing up needs no mail server; the
         # links are secrets (reset, invitation), so nowhere else.
-        links = re.findall(r"https?://\S+", message.get_body(("plain",)).get_content())
+        links = re.findall(r"https?://\S+", email.text_body)
         shown = " ".join(links) if current_app.debug or current_app.testing else f"{len(links)}, hidden"
         current_app.logger.info(
             "Email to %s, %r, written to %s. Links: %s",
-            message["To"],
-            message["Subject"],
+            email.recipient,
+            email.subject,
             self.directory / name,
             shown if links else "none",
         )
@@ -108,11 +113,12 @@ class SMTPBackend:
             raise ServerUnavailable(f"cannot reach the mail server: {error}") from error
         self.connection = conn
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, email: OutgoingEmail) -> None:
         if self.connection is None:
             self.open()
         try:
-            self.connection.send_message(message)
+            options = self._international_options() if email.international else ()
+            self.connection.sendmail(email.sender, [email.recipient], email.data, mail_options=options)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             if 421 in codes:  # smtplib has already closed the connection
@@ -126,6 +132,16 @@ class SMTPBackend:
         except (OSError, smtplib.SMTPException) as error:
             self._drop()
             raise TemporaryFailure(f"connection lost: {error}") from error
+
+    def _international_options(self) -> tuple[str, ...]:
+        """MAIL FROM options for a non-ASCII address, which only an SMTPUTF8 server may take."""
+        self.connection.ehlo_or_helo_if_needed()
+        if not self.connection.has_extn("smtputf8"):
+            # The server would refuse the address for good (553 5.6.7): so do we, keeping the connection.
+            raise PermanentFailure(
+                "the mail server does not support SMTPUTF8, needed for a non-ASCII address"
+            )
+        return ("SMTPUTF8", "BODY=8BITMIME") if self.connection.has_extn("8bitmime") else ("SMTPUTF8",)
 
     def close(self) -> None:
         if self.connection is not None:
@@ -159,25 +175,129 @@ def make_backend() -> Backend:
     raise ValueError(f"MAIL_BACKEND must be 'file' or 'smtp', not {config['MAIL_BACKEND']!r}")
 
 
-def build_message(row: OutboxMessage) -> EmailMessage:
-    """The MIME message for an outbox row: plain text with an HTML alternative."""
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = row.to_addr
-    message["Subject"] = row.subject
-    message["Date"] = format_datetime(row.created_at)
-    # Kept from the first attempt, so a retried message is recognisably the same one.
-    message["Message-ID"] = row.message_id
-    message["X-MentorMatch-Kind"] = row.kind
-    for name, value in (row.headers or {}).items():
-        message[name] = value
-    message.set_content(row.text_body)
-    message.add_alternative(row.html_body, subtype="html")
-    if row.headers:
-        # Fold headers at SMTP's 998, not 78: folding a long List-Unsubscribe URL would turn it
-        # into an encoded word no mail provider reads. The bodies are already encoded by now.
-        message.policy = message.policy.clone(max_line_length=998)
-    return message
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """An outbox row ready for the server: its envelope, and the whole message as bytes (CRLF)."""
+
+    sender: str
+    recipient: str
+    international: bool  # an address is not ASCII: the server must take SMTPUTF8
+    kind: str
+    subject: str
+    text_body: str
+    data: bytes
+
+
+# Plain headers (printable ASCII words) are written here; anything else goes through the email
+# package's header registry, as EmailMessage would write it. That registry, run for every header of
+# every message, was most of the time a message took.
+_FOLD_78 = email_policy.SMTP
+# The row's own headers fold at SMTP's 998, not 78: folding a long List-Unsubscribe URL would turn
+# it into an encoded word no mail provider reads.
+_FOLD_998 = email_policy.SMTP.clone(max_line_length=998)
+_INTERNATIONAL = email_policy.SMTPUTF8  # a non-ASCII address is written as UTF-8, never encoded
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*"
+_PLAIN_STRUCTURED = {
+    "to": re.compile(rf"{_DOT_ATOM}@{_DOT_ATOM}"),
+    "message-id": re.compile(rf"<{_DOT_ATOM}@{_DOT_ATOM}>"),
+    # As format_datetime writes it, which is how the registry writes it back.
+    "date": re.compile(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}"),
+}
+_PLAIN_TEXT = re.compile(r"[!-~]+(?: [!-~]+)*")
+
+
+@functools.cache
+def _is_unstructured(name: str) -> bool:
+    registry = _FOLD_78.header_factory
+    return issubclass(registry.registry.get(name.lower(), registry.default_class), UnstructuredHeader)
+
+
+def _header(name: str, value: str, policy: EmailPolicy = _FOLD_78) -> bytes:
+    """One header field, folded at the policy's line length (beyond it only where a word is longer)."""
+    length = len(name) + 2 + len(value)
+    if "=?" not in value and length <= 998:  # "=?" would be read as the start of an encoded word
+        pattern = _PLAIN_STRUCTURED.get(name.lower())
+        if pattern is not None and length <= policy.max_line_length and pattern.fullmatch(value):
+            return f"{name}: {value}\r\n".encode("ascii")
+        if pattern is None and _is_unstructured(name) and _PLAIN_TEXT.fullmatch(value):
+            return _fold_at_spaces(name, value, policy.max_line_length)
+    folded = policy.header_factory(name, value).fold(policy=policy)
+    return folded.encode("utf-8" if policy.utf8 else "ascii")
+
+
+def _fold_at_spaces(name: str, value: str, limit: int) -> bytes:
+    """Plain text folded before a space wherever a line would pass `limit`: it unfolds to `value`."""
+    lines, line = [], f"{name}:"
+    for word in value.split(" "):
+        if len(line) + 1 + len(word) > limit and line != f"{name}:":
+            lines.append(line)
+            line = ""
+        line += " " + word
+    lines.append(line)
+    return ("\r\n".join(lines) + "\r\n").encode("ascii")
+
+
+@functools.cache
+def _sender(from_header: str) -> tuple[str, bytes]:
+    """The envelope address and the From header line for MAIL_DEFAULT_SENDER."""
+    address = _FOLD_78.header_factory("From", from_header).addresses[0].addr_spec
+    return address, _header("From", from_header, _FOLD_78 if address.isascii() else _INTERNATIONAL)
+
+
+def _text_part(subtype: str, text: str) -> bytes:
+    """A UTF-8 text part: 7bit when it can be, else quoted-printable or base64, whichever is
+    shorter (as EmailMessage.set_content decides), never 8bit, which a server may not take."""
+    lines = text.encode("utf-8").splitlines()
+    if text.isascii() and max(map(len, lines), default=0) <= _FOLD_78.max_line_length:
+        encoding, body = "7bit", b"\r\n".join([*lines, b""])
+    else:
+        joined = b"\n".join([*lines, b""])
+        quoted = binascii.b2a_qp(joined, istext=True)
+        full, rest = divmod(len(joined), 57)  # base64.encodebytes: 57 bytes a line, 76 characters
+        if len(quoted) > full * 77 + (-(-rest // 3) * 4 + 1 if rest else 0):
+            encoding, body = "base64", base64.encodebytes(joined)
+        else:
+            encoding, body = "quoted-printable", quoted
+        body = body.replace(b"\n", b"\r\n")
+    head = f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n'
+    return head.encode("ascii") + body
+
+
+def build_message(row: OutboxMessage) -> OutgoingEmail:
+    """The message for an outbox row, plain text with an HTML alternative, flattened once to bytes."""
+    sender, from_line = _sender(current_app.config["MAIL_DEFAULT_SENDER"])
+    international = not (sender.isascii() and row.to_addr.isascii())
+    text, html = _text_part("plain", row.text_body), _text_part("html", row.html_body)
+    boundary = f"=_{uuid.uuid4().hex}"
+    while boundary.encode("ascii") in text or boundary.encode("ascii") in html:  # 7bit bodies only
+        boundary = f"=_{uuid.uuid4().hex}"
+    lines = [
+        from_line,
+        _header("To", row.to_addr, _INTERNATIONAL if international else _FOLD_78),
+        _header("Subject", row.subject),
+        _header("Date", format_datetime(row.created_at)),
+        # Kept from the first attempt, so a retried message is recognisably the same one.
+        _header("Message-ID", row.message_id),
+        _header("X-MentorMatch-Kind", row.kind),
+        *(_header(name, value, _FOLD_998) for name, value in (row.headers or {}).items()),
+        b"MIME-Version: 1.0\r\n",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode("ascii"),
+        f"--{boundary}\r\n".encode("ascii"),
+        text,
+        f"\r\n--{boundary}\r\n".encode("ascii"),
+        html,
+        f"\r\n--{boundary}--\r\n".encode("ascii"),
+    ]
+    return OutgoingEmail(
+        sender=sender,
+        recipient=row.to_addr,
+        international=international,
+        kind=row.kind,
+        subject=row.subject,
+        text_body=row.text_body,
+        data=b"".join(lines),
+    )
 
 
 @dataclass
@@ -271,12 +391,24 @@ def deliver_pending(limit: int = 100, now: datetime | None = None, kind: str | N
     return report
 
 
-def _finish(row: OutboxMessage, token: str, **values: object) -> None:
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == token)
-        .values(claim_token=None, claimed_until=None, **values)
+@functools.cache
+def _finish_statement(names: tuple[str, ...]) -> Update:
+    """Release one claimed row, setting `names`: built once, as building it cost as much as running it."""
+    table = OutboxMessage.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.claim_token == bindparam("token"))
+        .values(
+            claim_token=None,
+            claimed_until=None,
+            **{name: bindparam(f"new_{name}", type_=table.c[name].type) for name in names},
+        )
     )
+
+
+def _finish(row: OutboxMessage, token: str, **values: object) -> None:
+    parameters = {f"new_{name}": value for name, value in values.items()}
+    db.session.execute(_finish_statement(tuple(values)), {"row_id": row.id, "token": token, **parameters})
 
 
 def _record_failure(
