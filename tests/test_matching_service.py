@@ -489,6 +489,25 @@ def test_a_change_committing_late_with_a_lower_id_is_not_lost(pg_app):
         assert sorted(mentors_for(me)) == sorted([slow_mentor, quick_mentor])
 
 
+def test_a_change_committing_late_below_where_a_fit_started_is_not_lost(pg_app):
+    """The process fits while a lower change id is still uncommitted: it waits for that id too."""
+    me = make_member(pg_app, goals=["exams"])
+    slow_mentor = make_member(pg_app, stage="consultant", mentor="pending", offers=["exams"])
+    quick_mentor = make_member(pg_app, stage="gp", mentor="pending", offers=["exams"])
+    with pg_app.app_context():
+        with pg_app.app_context():  # the slow transaction: takes its change id first, commits last
+            db.session.get(Profile, slow_mentor).mentor_status = "approved"
+            db.session.flush()
+            with pg_app.app_context():  # the quick one: a higher id, committed now
+                db.session.get(Profile, quick_mentor).mentor_status = "approved"
+                db.session.commit()
+            with pg_app.app_context():  # a process's first request: it fits now
+                assert "mentormatch.matching" not in pg_app.extensions  # never fitted yet
+                assert mentors_for(me) == [quick_mentor]
+            db.session.commit()
+        assert sorted(mentors_for(me)) == sorted([slow_mentor, quick_mentor])
+
+
 def test_a_mentors_declared_exclusions_hold_in_suggestions_and_requests(app):
     """A mentor's own trainee is never suggested to them, nor they to the trainee, nor can ask them."""
     from mentormatch.mentoring.service import RequestProblem, send_request

@@ -180,10 +180,15 @@ def _generation() -> int:
 def _fit(holder: _ProcessEngine) -> None:
     # Read the log's end first: a change committed while the members load is applied again, harmlessly.
     start = db.session.scalar(select(func.max(MatchingChange.id))) or 0
+    # Ids below the end not visible yet may belong to transactions still committing: wait for them too.
+    visible = set(db.session.scalars(select(MatchingChange.id).where(MatchingChange.id > start - GAP_WINDOW)))
+    now = time.monotonic()
+    cursor = ChangeCursor(last=start)
+    cursor.gaps = {i: now for i in range(max(start - GAP_WINDOW, 0) + 1, start) if i not in visible}
     generation = _generation()
     members = load_members()
     holder.engine = MatchingEngine().fit(members) if members else None
-    holder.generation, holder.cursor = generation, ChangeCursor(last=start)
+    holder.generation, holder.cursor = generation, cursor
     holder.members, holder.updates = len(members), 0
 
 
