@@ -246,20 +246,20 @@ def _sender(from_header: str) -> tuple[str, bytes]:
 
 
 def _text_part(subtype: str, text: str) -> bytes:
-    """A UTF-8 text part: 7bit when it can be, else quoted-printable or base64, whichever is
-    shorter (as EmailMessage.set_content decides), never 8bit, which a server may not take."""
+    """A UTF-8 text part in canonical form (CRLF line ends): 7bit when it can be, else
+    quoted-printable or base64, whichever is shorter (as EmailMessage.set_content decides), never
+    8bit, which a server need not take."""
     lines = text.encode("utf-8").splitlines()
+    body = b"\r\n".join([*lines, b""])
     if text.isascii() and max(map(len, lines), default=0) <= _FOLD_78.max_line_length:
-        encoding, body = "7bit", b"\r\n".join([*lines, b""])
+        encoding = "7bit"
     else:
-        joined = b"\n".join([*lines, b""])
-        quoted = binascii.b2a_qp(joined, istext=True)
-        full, rest = divmod(len(joined), 57)  # base64.encodebytes: 57 bytes a line, 76 characters
+        quoted = binascii.b2a_qp(body, istext=True)  # keeps the CRLFs, soft breaks before 76
+        full, rest = divmod(len(body), 57)  # base64.encodebytes: 57 bytes a line, 76 characters
         if len(quoted) > full * 77 + (-(-rest // 3) * 4 + 1 if rest else 0):
-            encoding, body = "base64", base64.encodebytes(joined)
+            encoding, body = "base64", base64.encodebytes(body).replace(b"\n", b"\r\n")
         else:
             encoding, body = "quoted-printable", quoted
-        body = body.replace(b"\n", b"\r\n")
     head = f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n'
     return head.encode("ascii") + body
 

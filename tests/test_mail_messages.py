@@ -1,0 +1,253 @@
+"""The bytes delivery puts on the wire: headers, bodies, and non-ASCII addresses (SMTPUTF8).
+
+build_message writes each message itself instead of through EmailMessage; these tests hold it to
+what a reader of the message gets: every header and body decodes to exactly what EmailMessage
+would have given, lines stay within SMTP's limits, nothing is sent as 8bit, and a non-ASCII address
+goes only to a server that takes SMTPUTF8. The SMTP tests use a real aiosmtpd server on loopback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from mentormatch.extensions import db
+from mentormatch.mail import send_email
+from mentormatch.mail.delivery import build_message, deliver_pending
+from mentormatch.mail.models import OutboxMessage
+from tests.helpers import outbox
+from tests.smtp_server import RecordingHandler, SMTPServer, free_port, smtp_settings
+
+UNSUBSCRIBE = (
+    "<https://mentors.example.org/unsubscribe/"
+    "eyJ1IjoxLCJwIjoiZGlnZXN0LXVuc3Vic2NyaWJlIn0.awKJYg.gqJ50v-tbId5FxV9Tw7dqWxv-p4>"
+)
+DIGEST_HEADERS = {
+    "List-Unsubscribe": UNSUBSCRIBE,
+    "Auto-Submitted": "auto-generated",
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+}
+
+
+def outbox_row(**values: object) -> OutboxMessage:
+    """An outbox row as delivery reads it (not stored: build_message only reads it)."""
+    defaults = {
+        "message_id": "<179532835471.4837.14197562935354246496@mentors.example.org>",
+        "kind": "digest",
+        "to_addr": "amira@example.ac.uk",
+        "subject": "Your weekly MentorMatch digest: 2 suggested mentors",
+        "text_body": "Hello Amira,\n\nTwo new suggestions.\n",
+        "html_body": "<html><body><p>Hello Amira,</p></body></html>\n",
+        "headers": DIGEST_HEADERS,
+        "created_at": datetime(2026, 11, 20, 6, 0, 5, tzinfo=UTC),
+    }
+    return OutboxMessage(**{**defaults, **values})
+
+
+def built(app, **values: object) -> bytes:
+    with app.app_context():
+        return build_message(outbox_row(**values)).data
+
+
+def parse(data: bytes) -> EmailMessage:
+    return message_from_bytes(data, policy=policy.default)
+
+
+def header_block(data: bytes) -> bytes:
+    return data.split(b"\r\n\r\n", 1)[0] + b"\r\n"
+
+
+def as_email_message_would(name: str, value: str) -> str:
+    """The value a reader gets when EmailMessage (the way delivery used to) writes this header."""
+    message = EmailMessage()
+    message[name] = value
+    message.set_content("x")
+    return parse(message.as_bytes(policy=policy.SMTP))[name]
+
+
+# --- headers --------------------------------------------------------------------------------------
+
+
+def test_a_digests_headers_are_exactly_these_bytes(app):
+    data = built(
+        app,
+        subject="Your weekly MentorMatch digest: 1 request to answer, 3 suggested mentors, 3 suggested peers",
+    )
+    head, boundary = re.fullmatch(
+        rb'(.*)Content-Type: multipart/alternative; boundary="(=_[0-9a-f]{32})"\r\n', header_block(data), re.S
+    ).groups()
+    assert head == (
+        b"From: MentorMatch <no-reply@mentormatch.example>\r\n"
+        b"To: amira@example.ac.uk\r\n"
+        # Folded before a space at 78: it unfolds to the subject as it was.
+        b"Subject: Your weekly MentorMatch digest: 1 request to answer, 3 suggested\r\n"
+        b" mentors, 3 suggested peers\r\n"
+        b"Date: Fri, 20 Nov 2026 06:00:05 +0000\r\n"
+        b"Message-ID: <179532835471.4837.14197562935354246496@mentors.example.org>\r\n"
+        b"X-MentorMatch-Kind: digest\r\n"
+        # 131 characters, on one line: not folded at 78, not turned into encoded words.
+        b"List-Unsubscribe: " + UNSUBSCRIBE.encode() + b"\r\n"
+        b"Auto-Submitted: auto-generated\r\n"
+        b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+        b"MIME-Version: 1.0\r\n"
+    )
+    assert data.endswith(b"\r\n--" + boundary + b"--\r\n")
+    message = parse(data)
+    assert message["List-Unsubscribe"] == UNSUBSCRIBE
+    assert message["Subject"] == (
+        "Your weekly MentorMatch digest: 1 request to answer, 3 suggested mentors, 3 suggested peers"
+    )
+    assert message.defects == [] and all(part.defects == [] for part in message.walk())
+
+
+def test_the_message_id_is_the_rows_on_every_attempt(app):
+    first, second = built(app), built(app)
+    assert parse(first)["Message-ID"] == parse(second)["Message-ID"] == outbox_row().message_id
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Your weekly MentorMatch digest: 2 suggested mentors",
+        "Your weekly MentorMatch digest: 1 request to answer, 3 suggested mentors, 3 suggested peers",
+        "Siobhán Ó Briain asked you to be her mentor",
+        "Nguyễn Thị Lan, Søren Sørensen and Zoë Ward: " + "new suggestions for you " * 4,
+        "A word longer than a line: " + "x" * 90,
+        "Looks encoded: =?utf-8?q?caf=C3=A9?= but is not",
+        "Two  spaces,\ta tab and a trailing space ",
+    ],
+    ids=["plain", "long", "accents", "long-accents", "long-word", "encoded-word-lookalike", "odd-spaces"],
+)
+def test_a_subject_reads_as_email_message_would_give_it(app, subject):
+    data = built(app, subject=subject)
+    assert parse(data)["Subject"] == as_email_message_would("Subject", subject)
+    head = header_block(data)
+    assert head.isascii()  # non-ASCII as RFC 2047 encoded words
+    assert all(len(line) <= 998 for line in head.split(b"\r\n"))
+    if "x" * 90 not in subject:
+        subject_lines = re.search(rb"^Subject:.*?\r\n(?! )", head, re.S | re.M).group().split(b"\r\n")
+        assert all(len(line) <= 78 for line in subject_lines)
+
+
+def test_a_message_without_extra_headers_has_none(app):
+    message = parse(built(app, kind="email_in_use", headers=None))
+    assert message["X-MentorMatch-Kind"] == "email_in_use"
+    assert "List-Unsubscribe" not in message and "Auto-Submitted" not in message
+
+
+# --- bodies ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Hello Amira,\n\nNothing but short ASCII lines.\n", "7bit"),
+        ("Windows line endings\r\nand no newline at the end", "7bit"),
+        ("One long line: " + "word " * 40 + "\nthen a short one\n", "quoted-printable"),
+        (
+            "Hello Siobhán,\n.a line starting with a dot\nFrom the start of a line\n"
+            "trailing space \ntrailing tab\t\nan equals sign = and =_ and =3D\n",
+            "quoted-printable",
+        ),
+        ("Καλημέρα Ελένη, νέες προτάσεις για εσάς.\n" * 5, "base64"),
+    ],
+    ids=["ascii", "crlf-no-final-newline", "long-line", "accents-and-traps", "mostly-greek"],
+)
+def test_a_body_decodes_to_its_text_and_is_never_8bit(app, text, encoding):
+    html = "<html><body><p>" + "<br>\n".join(text.splitlines()) + "</p></body></html>"
+    data = built(app, text_body=text, html_body=html)
+    assert data.isascii()
+    assert all(len(line) <= 78 for line in data.split(b"\r\n\r\n", 1)[1].split(b"\r\n"))
+    message = parse(data)
+    assert message.get_content_type() == "multipart/alternative"
+    plain, rich = message.iter_parts()
+    assert (plain.get_content_type(), rich.get_content_type()) == ("text/plain", "text/html")
+    assert plain.get_content_charset() == rich.get_content_charset() == "utf-8"
+    assert plain["Content-Transfer-Encoding"] == encoding
+
+    def as_read(body: str) -> str:  # in canonical form: every line, the last one too, ends in CRLF
+        body = body.replace("\r\n", "\n")
+        return (body if body.endswith("\n") else body + "\n").replace("\n", "\r\n")
+
+    assert plain.get_content() == as_read(text)
+    assert rich.get_content() == as_read(html)
+
+
+# --- non-ASCII addresses over SMTP ----------------------------------------------------------------
+
+
+@dataclass
+class EnvelopeRecorder(RecordingHandler):
+    """Records each accepted message's MAIL FROM options, and each connection's EHLO."""
+
+    mail_options: list[list[str]] = field(default_factory=list)
+    connections: int = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname: str, responses: list[str]) -> list[str]:
+        session.host_name = hostname
+        with self.lock:
+            self.connections += 1
+        return responses
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        with self.lock:
+            self.mail_options.append(list(envelope.mail_options))
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture(params=[True, False], ids=["smtputf8", "no-smtputf8"])
+def server(request):
+    """An SMTP server on loopback that does, or does not, take SMTPUTF8."""
+    handler = EnvelopeRecorder()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=request.param)
+    controller.start()
+    yield SMTPServer(handler, controller, port), request.param
+    controller.stop()
+
+
+class TestNonASCIIAddress:
+    @pytest.fixture
+    def app_config(self, server):
+        return smtp_settings(server[0], MAIL_TIMEOUT=5)
+
+    def test_goes_only_to_a_server_that_takes_smtputf8(self, app, server):
+        smtp_server, takes_smtputf8 = server
+        with app.app_context():
+            international = send_email("siobhán@example.ie", "email_in_use", "Fáilte, Siobhán").message_id
+            plain = send_email("amira@example.ac.uk", "email_in_use", "Welcome").message_id
+            db.session.commit()
+            report = deliver_pending()
+
+        rows = {row.message_id: row for row in outbox(app)}
+        assert rows[plain].status == "sent"
+        assert smtp_server.handler.connections == 1  # a refusal does not cost the connection
+        # SIZE=… is smtplib's own, for every message.
+        options = [
+            [o for o in sent if not o.startswith("SIZE=")] for sent in smtp_server.handler.mail_options
+        ]
+        if takes_smtputf8:
+            assert (report.sent, report.retrying, report.failed) == (2, 0, 0)
+            first, second = smtp_server.received
+            assert first.recipients == ["siobhán@example.ie"]
+            assert first.message["To"] == "siobhán@example.ie"  # as UTF-8, not an encoded word
+            assert b"To: siobh\xc3\xa1n@example.ie\r\n" in first.message.as_bytes(policy=policy.SMTPUTF8)
+            assert first.message["Subject"] == "Fáilte, Siobhán"
+            assert "already has an account" in first.message.get_body(("plain",)).get_content()
+            assert options == [["SMTPUTF8", "BODY=8BITMIME"], []]  # only for the message that needs it
+            assert second.recipients == ["amira@example.ac.uk"]
+            assert rows[international].status == "sent"
+        else:
+            assert (report.sent, report.retrying, report.failed) == (1, 0, 1)
+            [only] = smtp_server.received
+            assert only.recipients == ["amira@example.ac.uk"]
+            assert options == [[]]
+            row = rows[international]
+            assert row.status == "failed" and row.attempts == 1 and row.sent_at is None
+            assert "SMTPUTF8" in row.last_error
