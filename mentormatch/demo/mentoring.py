@@ -213,7 +213,9 @@ def _demo_logins(plan: _Plan, rng: Random, people, by_id, by_email) -> None:
     peer, asker = (elsewhere or students)[:2]
     plan.request(PEER, student, peer, ACCEPTED, 20)
     plan.request(PEER, asker, student, PENDING, 1)
-    waiting = [p for p in students if plan.can_ask(p, tom)][:2]
+    # Students who'd pick a cardiologist ask Tom first, so his requests read true.
+    keen = sorted(students, key=lambda p: "cardiology" not in p.specialties)
+    waiting = [p for p in keen if plan.can_ask(p, tom)][:2]
     for days, mentee in zip((2, 9), waiting, strict=False):
         plan.request(MENTORING, mentee, tom, PENDING, days)
     junior = next((p for p in juniors if plan.can_ask(p, tom)), None)
