@@ -478,3 +478,21 @@ def test_an_application_left_waiting_by_a_stage_change_cant_be_approved_and_is_r
         assert db.session.get(MentorApplication, stale).status == "withdrawn"
     assert pending_application(app, user_id) != stale
     assert status_of(app, user_id) == "pending"
+
+
+@pytest.mark.parametrize("odd", ["²", "٣", "-1", "1e3", "2147483648", "9" * 5000, ""])
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_bulk_approval_with_an_odd_id_says_so_and_approves_nothing(app, odd, htmx):
+    user_id, _ = applicant(app)
+    good = pending_application(app, user_id)
+    admin = admin_client(app)
+    headers = {**HTMX, "HX-Target": "mentor-queue"} if htmx else {}
+    response = admin.post(
+        "/admin/mentors/approve",
+        data={"csrf_token": token(admin), "application": [str(good), odd]},
+        headers=headers,
+    )
+    assert response.status_code == 400
+    assert "The selection wasn&#39;t understood, so nothing was approved." in response.get_data(as_text=True)
+    assert status_of(app, user_id) == "pending" and audit(app) == []
+    assert [m.kind for m in outbox(app)] == ["mentor_application_received"]

@@ -238,11 +238,31 @@ def reinstate_mentor(user_id: int) -> ResponseReturnValue:
 # --- deciding several ------------------------------------------------------------------------------
 
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
+
+
+def application_ids(values: list[str]) -> list[int] | None:
+    """The distinct ids posted, in order; None when any is not a plain id (e.g. "²", "-1", "1e9")."""
+    # str.isdigit() is True for "²" and "٣", which int() refuses or reads as another number; and
+    # int() refuses strings of thousands of digits, so the length is checked first.
+    if not all(
+        value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID for value in values
+    ):
+        return None
+    return sorted({int(value) for value in values})
+
+
 @bp.post("/mentors/approve")
 @admin_required
 def approve_selected() -> ResponseReturnValue:
     """Approve every selected application still waiting; those decided meanwhile are reported."""
-    ids = sorted({int(value) for value in request.form.getlist("application") if value.isdigit()})
+    ids = application_ids(request.form.getlist("application"))
+    if ids is None:
+        flash(
+            "The selection wasn't understood, so nothing was approved. Select the applications again.",
+            "error",
+        )
+        return _queue_after_bulk(400)
     applications = (
         list(db.session.scalars(select(MentorApplication).where(MentorApplication.id.in_(ids))))
         if ids
@@ -270,7 +290,11 @@ def approve_selected() -> ResponseReturnValue:
         flash(line, "error")
     if ids and not is_htmx():
         return redirect(url_for("admin.mentor_queue", **_back_args()), 303)
-    status = 200 if ids else 422
+    return _queue_after_bulk(200 if ids else 422)
+
+
+def _queue_after_bulk(status: int) -> ResponseReturnValue:
+    """The queue again, with the flashed outcome: the fragment for htmx, else the page."""
     filters = _filters()
     page = db.paginate(mentor_queue_query(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
     context = _context(page=page, rows=_rows(page.items), filters=filters, page_args=_back_args())
