@@ -265,3 +265,49 @@ def test_applications_are_in_the_data_download_and_go_with_a_deleted_account(app
     assert applications(app, user_id) == []
     with app.app_context():
         assert db.session.scalars(select(MentorExclusion)).all() == []
+
+
+def test_a_paused_mentor_who_changes_stage_goes_back_to_the_admins_and_cannot_resume(app, client):
+    user_id = member(app, client, mentor=True, capacity=2)
+    with app.app_context():
+        db.session.get(Profile, user_id).registration_number = "1234567"
+        db.session.commit()
+    page = client.get("/mentor").get_data(as_text=True)
+    assert client.post("/mentor/pause", data={"csrf_token": csrf_from(page)}).status_code == 303
+    assert profile_of(app, user_id).mentor_status == "paused"
+
+    about = {
+        "name": "Dr Kofi Osei",
+        "career_stage": "gp",  # still a doctor with a GMC number, at a stage no admin has checked
+        "stage_detail": "",
+        "organisation": "Leeds Teaching Hospitals",
+        "department": "",
+        "region": "yorkshire_humber",
+        "about": "",
+    }
+    assert submit(client, "/profile/about", about).status_code in (303, 204)
+    assert profile_of(app, user_id).mentor_status == "pending"
+
+    page = client.get("/mentor").get_data(as_text=True)
+    client.post("/mentor/resume", data={"csrf_token": csrf_from(page)})
+    profile = profile_of(app, user_id)
+    assert profile.mentor_status == "pending" and not profile.is_approved_mentor
+    assert "Your mentoring isn&#39;t paused." in client.get("/mentor").get_data(as_text=True)
+
+    # The admins see them waiting, at their new stage, and approving is what makes them a mentor again.
+    admin_id = make_member(app, "Ada Admin", email="ada@programme.org", stage="consultant")
+    with app.app_context():
+        admin = db.session.get(User, admin_id)
+        admin.is_admin, admin.password_hash = True, hash_password(PASSWORD)
+        db.session.commit()
+    admin_client = app.test_client()
+    assert log_in(admin_client, "ada@programme.org").status_code == 303
+    queue = admin_client.get("/admin/mentors").get_data(as_text=True)
+    assert "Dr Kofi Osei" in queue
+    [waiting] = [a for a in applications(app, user_id) if a.status == "pending"]
+    assert waiting.career_stage == "gp"
+    response = admin_client.post(
+        f"/admin/mentors/applications/{waiting.id}/approve", data={"csrf_token": csrf_from(queue)}
+    )
+    assert response.status_code == 303
+    assert profile_of(app, user_id).mentor_status == "approved"

@@ -83,7 +83,8 @@ def stage_changed(profile: Profile, new_stage: str) -> None:
     """A new career stage puts a mentor's approval back to the admins, or ends it for a student.
 
     Approval was given for the old stage and its registration (GMC, NMC, HCPC): a consultant
-    who becomes a 'medical student' must not keep the Mentor badge.
+    who becomes a 'medical student' must not keep the Mentor badge. A paused mentor is an approved
+    one taking a break: resuming must not make them approved at a stage no admin has checked.
     """
     if not profile.mentor_status:
         return
@@ -92,7 +93,7 @@ def stage_changed(profile: Profile, new_stage: str) -> None:
     ):
         profile.offers_mentoring = False
         profile.mentor_status = None
-    elif profile.mentor_status == "approved":
+    elif profile.mentor_status in ("approved", "paused"):
         profile.mentor_status = "pending"
 
 
