@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from mentormatch.accounts.models import User
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
 from mentormatch.mentoring.display import closes_in
@@ -364,6 +365,23 @@ def test_accepting_by_htmx_returns_the_updated_row(app, people):
     assert "you are now their mentor" in body and 'href="/connections"' in body
     assert "data-focus-after-swap" in body and 'hx-swap-oob="true"' in body
     assert "/accept" not in body  # no button left to press twice
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_accepting_someone_who_has_become_as_senior_is_a_clear_409(app, people, htmx):
+    request_id = asked(app, people)
+    with app.app_context():  # since asking, the student has become a consultant
+        db.session.get(User, people["student"]).career_stage = "consultant"
+        db.session.commit()
+    mentor = signed_in(app, MENTOR)
+
+    response = post(mentor, f"/requests/{request_id}/accept", headers=HTMX if htmx else {})
+
+    assert response.status_code == 409
+    assert "Your career stages have changed since Priya Shah asked" in response.get_data(as_text=True)
+    assert request_of(app, request_id).status == "pending"
+    assert count(app, Connection) == 0 and places_taken(app, people["mentor"]) == 0
+    assert kinds(app) == ["request_received"]
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])

@@ -570,6 +570,47 @@ def test_a_mentor_no_longer_approved_cannot_accept(people, ctx, mentor_status, w
     assert status(request.id) == PENDING
 
 
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"career_stage": "consultant"}, "Your career stages have changed since Amira Khan asked"),
+        ({"career_stage": "gp"}, "a mentor needs to be further along"),  # the same rank as a consultant
+        ({"email_verified_at": None}, "their account isn't active"),
+        ({"deleted_at": utcnow()}, "their account isn't active"),
+        ({"onboarded_at": None}, "their account isn't active"),
+    ],
+    ids=["consultant", "gp", "unverified", "deleted", "not onboarded"],
+)
+def test_accepting_checks_the_rules_again_and_changes_nothing_when_they_no_longer_hold(
+    people, ctx, change, words
+):
+    request = ask(people, "amira", "kaur")
+    also = ask(people, "amira", "moss")  # would be withdrawn by an acceptance
+    mentee = person(people["amira"])
+    for name, value in change.items():  # changed since asking, behind the request's back
+        setattr(mentee.profile if name == "onboarded_at" else mentee, name, value)
+    db.session.commit()
+    assert words in refused(accept, request, person(people["kaur"]))
+    assert (status(request.id), status(also.id)) == (PENDING, PENDING)
+    assert places(people["kaur"]) == 0 and active_connections() == []
+
+
+def test_accepting_a_mentor_who_became_less_senior_is_refused(app, people, ctx):
+    request = ask(people, "cara", "lee")  # foundation doctor asks a specialty trainee
+    lee = person(people["lee"])
+    lee.career_stage = "foundation_doctor"  # (stage_changed would also send her back to the admins)
+    db.session.commit()
+    assert "a mentor needs to be further along" in refused(accept, request, lee)
+    assert status(request.id) == PENDING
+
+
+def test_accepting_a_peer_whose_account_closed_is_refused(people, ctx):
+    request = ask(people, "amira", "ben", PEER)
+    person(people["amira"]).email_verified_at = None
+    db.session.commit()
+    assert "their account isn't active" in refused(accept, request, person(people["ben"]))
+
+
 # --- accounts closing -----------------------------------------------------------------------------
 
 

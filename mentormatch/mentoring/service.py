@@ -129,8 +129,7 @@ def _check_can_ask(sender: User, recipient: User, kind: str) -> None:
         raise RequestProblem(
             f"{recipient.display_name} has already sent you a request: answer it on your requests page."
         )
-    rank = STAGE_BY_CODE[sender.career_stage].rank if sender.career_stage in STAGE_BY_CODE else None
-    their_rank = STAGE_BY_CODE[recipient.career_stage].rank
+    rank, their_rank = _rank(sender), _rank(recipient)
     if kind == MENTORING:
         declared = select(MentorExclusion.id).where(
             MentorExclusion.mentor_id == recipient.id,
@@ -142,18 +141,23 @@ def _check_can_ask(sender: User, recipient: User, kind: str) -> None:
             raise RequestProblem(
                 f"{recipient.display_name} isn't mentoring through MentorMatch at the moment."
             )
-        if rank is None or their_rank <= rank:
+        if rank is None or their_rank is None or their_rank <= rank:
             raise RequestProblem("A mentor needs to be further along in their career than you are.")
         if profile.free_places <= 0:
             raise RequestProblem(
                 f"{recipient.display_name} has no free places at the moment. Try another mentor from your "
                 "suggestions."
             )
-    elif rank is None or abs(their_rank - rank) > 1:
+    elif rank is None or their_rank is None or abs(their_rank - rank) > 1:
         raise RequestProblem(
             "Peers are at the same stage as you or one step apart; for someone further along, "
             "ask for mentoring instead."
         )
+
+
+def _rank(user: User) -> int | None:
+    stage = STAGE_BY_CODE.get(user.career_stage or "")
+    return stage.rank if stage else None
 
 
 def pending_mentoring_count(user: User) -> int:
@@ -215,6 +219,7 @@ def accept(request: MentoringRequest, by: User) -> Connection:
         raise PermissionError("only the recipient can accept a request")
     if not request.is_pending:  # a second click, or another tab, after it was decided
         raise _already(request)
+    _check_can_still_connect(request, by)
     if request.kind == MENTORING and not take_place(by.id):
         profile = by.profile
         if profile is not None:  # loaded before another acceptance took the place: count it as it is now
@@ -252,6 +257,25 @@ def accept(request: MentoringRequest, by: User) -> Connection:
     if request.kind == MENTORING:
         _withdraw_others(request)
     return connection
+
+
+def _check_can_still_connect(request: MentoringRequest, by: User) -> None:
+    """The rules checked when they asked, checked again: days may have passed, and people change."""
+    sender = request.sender
+    profile: Profile | None = sender.profile
+    if not sender.is_active or not sender.is_verified or profile is None or not profile.onboarded_at:
+        raise RequestProblem(
+            f"{sender.display_name} can't be connected with at the moment: their account isn't active. "
+            "You can decline the request, or leave it to close."
+        )
+    if request.kind == MENTORING:
+        rank, their_rank = _rank(by), _rank(sender)
+        if rank is None or their_rank is None or rank <= their_rank:
+            raise RequestProblem(
+                f"Your career stages have changed since {sender.display_name} asked, and a mentor needs "
+                "to be further along than their mentee, so you can't accept. You could decline, and "
+                "suggest a peer connection instead."
+            )
 
 
 def _withdraw_others(accepted: MentoringRequest) -> None:
