@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from mentormatch import create_app
 from mentormatch.accounts.models import User
 from mentormatch.admin.audit import AuditEntry
 from mentormatch.extensions import db
@@ -19,6 +23,7 @@ from mentormatch.rounds.models import MatchingRound, RoundPair
 from mentormatch.rounds.publishing import publish_round, round_csv
 from mentormatch.rounds.service import RoundProblem, change_pair, create_round, run_round
 from mentormatch.rounds.solver import ALL_FULL
+from tests.conftest import POSTGRES_URL, empty_all_tables, make_test_config
 from tests.factories import make_member
 from tests.helpers import ROLES, csrf_from, make_user, outbox, submit
 
@@ -26,6 +31,10 @@ from tests.helpers import ROLES, csrf_from, make_user, outbox, submit
 @pytest.fixture
 def cohort(app: Flask) -> dict[str, int]:
     """Three students and two mentors: Dr Ng (one place), Dr Ode (two places, same trust as Bea)."""
+    return _cohort(app)
+
+
+def _cohort(app: Flask) -> dict[str, int]:
     people = {
         "ana": make_member(app, "Ana", email="ana@example.org", goals=["exams"], specialties=["cardiology"]),
         "bea": make_member(
@@ -394,3 +403,183 @@ def test_publishing_withdraws_a_matched_mentees_other_requests_and_tells_those_m
         request = db.session.scalar(select(MentoringRequest))
         assert (request.status, request.reason) == ("withdrawn", MATCHED_ELSEWHERE)
     assert [m.kind for m in outbox(app, "zed@example.org")] == ["request_received", "request_withdrawn"]
+
+
+# --- races on PostgreSQL --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
+    """An app on PostgreSQL, whatever the parametrization: row locks mean nothing on SQLite."""
+    if not POSTGRES_URL:  # never in CI: conftest refuses to start there without TEST_DATABASE_URL
+        pytest.skip("TEST_DATABASE_URL is not set")
+    create_app(make_test_config(POSTGRES_URL, tmp_path))  # every model imported before the tables are made
+    app = create_app(make_test_config(request.getfixturevalue("postgres_ready"), tmp_path))
+    yield app
+    empty_all_tables(app)
+
+
+HOLD = 0.5  # seconds the first admin keeps their transaction open
+
+
+def _first_then_second(app: Flask, first: Callable[[], object], second: Callable[[], object]) -> dict:
+    """`first` runs and holds its transaction open while `second` starts; each commits, or rolls
+    back on a RoundProblem. Returns each outcome and how long `second` took."""
+    started = threading.Event()
+    result: dict[str, object] = {}
+
+    def run(name: str, work: Callable[[], object]) -> None:
+        with app.app_context():
+            try:
+                if name == "second":
+                    assert started.wait(10)
+                    begun = time.monotonic()
+                work()
+                if name == "first":
+                    started.set()
+                    time.sleep(HOLD)
+                db.session.commit()
+                result[name] = "ok"
+            except RoundProblem as problem:
+                db.session.rollback()
+                result[name] = problem
+            except BaseException as error:  # reported by the test rather than lost in the thread
+                db.session.rollback()
+                result[name] = ("error", error)
+                started.set()
+            if name == "second":
+                result["waited"] = time.monotonic() - begun
+
+    threads = [
+        threading.Thread(target=run, args=("first", first)),
+        threading.Thread(target=run, args=("second", second)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
+    return result
+
+
+def _publishing(app: Flask, people: dict[str, int], round_id: int) -> Callable[[], object]:
+    def work() -> int:
+        admin = db.session.get(User, people["admin"])
+        return publish_round(db.session.get(MatchingRound, round_id), admin)
+
+    return work
+
+
+def _running(app: Flask, people: dict[str, int], round_id: int) -> Callable[[], object]:
+    def work() -> MatchingRound:
+        admin = db.session.get(User, people["admin"])
+        return run_round(db.session.get(MatchingRound, round_id), admin)
+
+    return work
+
+
+def _changing(app: Flask, people: dict[str, int], round_id: int) -> Callable[[], object]:
+    def work() -> RoundPair:
+        admin = db.session.get(User, people["admin"])
+        matching_round = db.session.get(MatchingRound, round_id)
+        assert matching_round.pairs  # loaded before the lock, as the view does
+        return change_pair(matching_round, people["ana"], None, admin)
+
+    return work
+
+
+def _published_pairs(app: Flask, round_id: int) -> list[tuple[int, int, int | None, int | None]]:
+    with app.app_context():
+        return [
+            (p.id, p.mentee_id, p.mentor_id, p.connection_id)
+            for p in db.session.scalars(
+                select(RoundPair).where(RoundPair.round_id == round_id).order_by(RoundPair.id)
+            )
+        ]
+
+
+@pytest.mark.parametrize("then", [_running, _changing], ids=["run", "change"])
+def test_a_run_or_a_change_during_a_publication_waits_and_is_refused(pg_app, then):
+    """Admin A publishes; admin B clicks "Run again" (or changes a pair) before A's commit."""
+    people = _cohort(pg_app)
+    round_id = _round(pg_app, people)
+    before = _published_pairs(pg_app, round_id)
+
+    result = _first_then_second(pg_app, _publishing(pg_app, people, round_id), then(pg_app, people, round_id))
+
+    assert result["first"] == "ok", result
+    assert isinstance(result["second"], RoundProblem), result
+    assert "has been published" in str(result["second"]) and result["second"].status == 409
+    assert result["waited"] >= HOLD * 0.8, result  # it waited on the round's row lock
+    after = _published_pairs(pg_app, round_id)
+    assert [row[:3] for row in after] == [row[:3] for row in before]  # the published pairs, intact
+    with pg_app.app_context():
+        connections = {c.id: (c.second_id, c.first_id) for c in db.session.scalars(select(Connection))}
+        assert db.session.get(MatchingRound, round_id).status == "published"
+    assert len(connections) == 3
+    assert {connections[connection] for _, _, _, connection in after} == {
+        (mentee, mentor) for _, mentee, mentor, _ in after
+    }
+
+
+def test_publishing_during_a_run_waits_and_publishes_the_new_draft(pg_app):
+    people = _cohort(pg_app)
+    round_id = _round(pg_app, people)
+
+    result = _first_then_second(
+        pg_app, _running(pg_app, people, round_id), _publishing(pg_app, people, round_id)
+    )
+
+    assert (result["first"], result["second"]) == ("ok", "ok"), result
+    assert result["waited"] >= HOLD * 0.8, result
+    pairs = _published_pairs(pg_app, round_id)
+    assert len(pairs) == 3 and all(connection is not None for *_, connection in pairs)
+    with pg_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Connection)) == 3
+
+
+def test_two_runs_at_once_run_one_after_the_other(pg_app):
+    """A double click on "Run again": the second run waits for the first, then runs; no error."""
+    people = _cohort(pg_app)
+    round_id = _round(pg_app, people)
+    barrier = threading.Barrier(2, timeout=30)
+    outcomes: list[object] = [None, None]
+
+    def run(n: int) -> None:
+        with pg_app.app_context():
+            try:
+                barrier.wait()
+                _running(pg_app, people, round_id)()
+                time.sleep(HOLD / 5)
+                db.session.commit()
+                outcomes[n] = "ok"
+            except BaseException as error:  # reported by the test rather than lost in the thread
+                db.session.rollback()
+                outcomes[n] = error
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes == ["ok", "ok"], outcomes
+    with pg_app.app_context():
+        pairs = db.session.scalars(select(RoundPair).where(RoundPair.round_id == round_id)).all()
+        runs = db.session.scalar(select(func.count()).where(AuditEntry.action == "round.run"))
+    assert sorted(p.mentee_id for p in pairs) == sorted(people[n] for n in ("ana", "bea", "cai"))
+    assert runs == 3
+
+
+def test_the_run_and_publish_buttons_are_disabled_while_their_request_runs(app, client, login_as, cohort):
+    """A double click sends one request: htmx submits the form and disables its button meanwhile."""
+    round_id = _round(app, cohort)
+    login_as("admin")
+    for page, action in (
+        (f"/admin/rounds/{round_id}", "run"),
+        (f"/admin/rounds/{round_id}/publish", "publish"),
+    ):
+        html = client.get(page).get_data(as_text=True)
+        form = next(tag for tag in html.split("<form")[1:] if f'/{round_id}/{action}"' in tag.split(">")[0])
+        assert (
+            'hx-boost="true"' in form.split(">")[0] and 'hx-disabled-elt="find button"' in form.split(">")[0]
+        )

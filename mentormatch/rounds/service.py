@@ -223,7 +223,12 @@ def round_inputs(matching_round: MatchingRound) -> RoundInputs:
 
 
 def _draft_round(round_id: int) -> MatchingRound:
-    matching_round = db.session.get(MatchingRound, round_id)
+    """The round, locked until the caller commits, and still a draft.
+
+    The row lock serialises a run, a pair change and a publication (whose conditional UPDATE
+    takes the same lock): whoever comes second waits, then sees the first one's outcome.
+    """
+    matching_round = db.session.get(MatchingRound, round_id, with_for_update=True, populate_existing=True)
     if matching_round is None:
         raise RoundProblem("There is no such round.", 404)
     if not matching_round.is_draft:
