@@ -9,6 +9,8 @@ goes only to a server that takes SMTPUTF8. The SMTP tests use a real aiosmtpd se
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -50,9 +52,9 @@ def outbox_row(**values: object) -> OutboxMessage:
     return OutboxMessage(**{**defaults, **values})
 
 
-def built(app, **values: object) -> bytes:
+def built(app, eight_bit: bool = False, **values: object) -> bytes:
     with app.app_context():
-        return build_message(outbox_row(**values)).data
+        return build_message(outbox_row(**values)).as_bytes(eight_bit)
 
 
 def parse(data: bytes) -> EmailMessage:
@@ -144,26 +146,31 @@ def test_a_message_without_extra_headers_has_none(app):
 # --- bodies ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("eight_bit", [True, False], ids=["8bitmime", "7bit-only"])
 @pytest.mark.parametrize(
-    ("text", "encoding"),
+    ("text", "with_8bit", "without"),
     [
-        ("Hello Amira,\n\nNothing but short ASCII lines.\n", "7bit"),
-        ("Windows line endings\r\nand no newline at the end", "7bit"),
-        ("One long line: " + "word " * 40 + "\nthen a short one\n", "quoted-printable"),
+        ("Hello Amira,\n\nNothing but short ASCII lines.\n", "7bit", "7bit"),
+        ("Windows line endings\r\nand no newline at the end", "7bit", "7bit"),
+        ("A long line: " + "word " * 190 + "\nthen a short one\n", "7bit", "7bit"),  # 963 characters
+        ("Too long for SMTP: " + "word " * 200 + "\n", "quoted-printable", "quoted-printable"),
         (
             "Hello Siobhán,\n.a line starting with a dot\nFrom the start of a line\n"
             "trailing space \ntrailing tab\t\nan equals sign = and =_ and =3D\n",
+            "8bit",
             "quoted-printable",
         ),
-        ("Καλημέρα Ελένη, νέες προτάσεις για εσάς.\n" * 5, "base64"),
+        ("Καλημέρα Ελένη, νέες προτάσεις για εσάς.\n" * 5, "8bit", "base64"),
     ],
-    ids=["ascii", "crlf-no-final-newline", "long-line", "accents-and-traps", "mostly-greek"],
+    ids=["ascii", "crlf-no-final-newline", "long-line", "too-long-line", "accents-and-traps", "mostly-greek"],
 )
-def test_a_body_decodes_to_its_text_and_is_never_8bit(app, text, encoding):
+def test_a_body_decodes_to_its_text(app, text, with_8bit, without, eight_bit):
+    """8bit only where the server takes it; lines never over SMTP's 998."""
     html = "<html><body><p>" + "<br>\n".join(text.splitlines()) + "</p></body></html>"
-    data = built(app, text_body=text, html_body=html)
-    assert data.isascii()
-    assert all(len(line) <= 78 for line in data.split(b"\r\n\r\n", 1)[1].split(b"\r\n"))
+    data = built(app, eight_bit, text_body=text, html_body=html)
+    encoding = with_8bit if eight_bit else without
+    assert data.isascii() == (encoding != "8bit")
+    assert all(len(line) <= 998 for line in data.split(b"\r\n"))
     message = parse(data)
     assert message.get_content_type() == "multipart/alternative"
     plain, rich = message.iter_parts()
@@ -179,40 +186,87 @@ def test_a_body_decodes_to_its_text_and_is_never_8bit(app, text, encoding):
     assert rich.get_content() == as_read(html)
 
 
-# --- non-ASCII addresses over SMTP ----------------------------------------------------------------
+# --- over SMTP: non-ASCII addresses, 8bit bodies ---------------------------------------------------
 
 
 @dataclass
 class EnvelopeRecorder(RecordingHandler):
-    """Records each accepted message's MAIL FROM options, and each connection's EHLO."""
+    """Records each message's MAIL FROM options and bytes, and each connection's EHLO; `hidden`
+    is an extension the server leaves out of its EHLO reply (aiosmtpd always offers 8BITMIME)."""
 
+    hidden: str = ""
     mail_options: list[list[str]] = field(default_factory=list)
+    data: list[bytes] = field(default_factory=list)
     connections: int = 0
 
     async def handle_EHLO(self, server, session, envelope, hostname: str, responses: list[str]) -> list[str]:
         session.host_name = hostname
         with self.lock:
             self.connections += 1
-        return responses
+        return [line for line in responses if not (self.hidden and line[4:] == self.hidden)]
 
     async def handle_DATA(self, server, session, envelope) -> str:
         with self.lock:
             self.mail_options.append(list(envelope.mail_options))
+            self.data.append(envelope.original_content)
         return await super().handle_DATA(server, session, envelope)
 
+    def options(self) -> list[list[str]]:
+        """Each message's MAIL FROM options but SIZE=…, which smtplib gives every message."""
+        return [[option for option in sent if not option.startswith("SIZE=")] for sent in self.mail_options]
 
-@pytest.fixture(params=[True, False], ids=["smtputf8", "no-smtputf8"])
-def server(request):
-    """An SMTP server on loopback that does, or does not, take SMTPUTF8."""
-    handler = EnvelopeRecorder()
+
+@contextmanager
+def recording_server(smtputf8: bool, hidden: str = "") -> Iterator[SMTPServer]:
+    handler = EnvelopeRecorder(hidden=hidden)
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=request.param)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=smtputf8)
     controller.start()
-    yield SMTPServer(handler, controller, port), request.param
-    controller.stop()
+    try:
+        yield SMTPServer(handler, controller, port)
+    finally:
+        controller.stop()
+
+
+class TestEightBitBodies:
+    @pytest.fixture(params=[True, False], ids=["8bitmime", "no-8bitmime"])
+    def server(self, request):
+        with recording_server(smtputf8=False, hidden="" if request.param else "8BITMIME") as server:
+            yield server, request.param
+
+    @pytest.fixture
+    def app_config(self, server):
+        return smtp_settings(server[0], MAIL_TIMEOUT=5)
+
+    def test_a_utf8_body_goes_as_8bit_only_to_a_server_that_says_it_takes_it(self, app, server):
+        smtp_server, takes_8bit = server
+        text = "Hello Siobhán,\n\nSøren Sørensen · 45% match\n"
+        with app.app_context():
+            db.session.add(outbox_row(text_body=text, html_body=f"<p>{text}</p>\n"))
+            db.session.commit()
+            report = deliver_pending()
+
+        assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
+        [raw] = smtp_server.handler.data
+        [message] = smtp_server.messages_to("amira@example.ac.uk")
+        plain = message.get_body(("plain",))
+        assert plain.get_content() == text.replace("\n", "\r\n")
+        if takes_8bit:
+            assert smtp_server.handler.options() == [["BODY=8BITMIME"]]
+            assert plain["Content-Transfer-Encoding"] == "8bit"
+            assert "Hello Siobhán,\r\n".encode() in raw
+        else:
+            assert smtp_server.handler.options() == [[]]
+            assert plain["Content-Transfer-Encoding"] == "quoted-printable"
+            assert raw.isascii()
 
 
 class TestNonASCIIAddress:
+    @pytest.fixture(params=[True, False], ids=["smtputf8", "no-smtputf8"])
+    def server(self, request):
+        with recording_server(smtputf8=request.param) as server:
+            yield server, request.param
+
     @pytest.fixture
     def app_config(self, server):
         return smtp_settings(server[0], MAIL_TIMEOUT=5)
@@ -228,26 +282,25 @@ class TestNonASCIIAddress:
         rows = {row.message_id: row for row in outbox(app)}
         assert rows[plain].status == "sent"
         assert smtp_server.handler.connections == 1  # a refusal does not cost the connection
-        # SIZE=… is smtplib's own, for every message.
-        options = [
-            [o for o in sent if not o.startswith("SIZE=")] for sent in smtp_server.handler.mail_options
-        ]
+        # BODY=8BITMIME is there only for an 8bit body.
+        options = smtp_server.handler.options()
+        ascii_body = [] if smtp_server.handler.data[-1].isascii() else ["BODY=8BITMIME"]
         if takes_smtputf8:
             assert (report.sent, report.retrying, report.failed) == (2, 0, 0)
             first, second = smtp_server.received
             assert first.recipients == ["siobhán@example.ie"]
             assert first.message["To"] == "siobhán@example.ie"  # as UTF-8, not an encoded word
-            assert b"To: siobh\xc3\xa1n@example.ie\r\n" in first.message.as_bytes(policy=policy.SMTPUTF8)
+            assert b"\r\nTo: siobh\xc3\xa1n@example.ie\r\n" in smtp_server.handler.data[0]
             assert first.message["Subject"] == "Fáilte, Siobhán"
             assert "already has an account" in first.message.get_body(("plain",)).get_content()
-            assert options == [["SMTPUTF8", "BODY=8BITMIME"], []]  # only for the message that needs it
+            assert options == [["SMTPUTF8", "BODY=8BITMIME"], ascii_body]  # SMTPUTF8 only where needed
             assert second.recipients == ["amira@example.ac.uk"]
             assert rows[international].status == "sent"
         else:
             assert (report.sent, report.retrying, report.failed) == (1, 0, 1)
             [only] = smtp_server.received
             assert only.recipients == ["amira@example.ac.uk"]
-            assert options == [[]]
+            assert options == [ascii_body]
             row = rows[international]
             assert row.status == "failed" and row.attempts == 1 and row.sent_at is None
             assert "SMTPUTF8" in row.last_error

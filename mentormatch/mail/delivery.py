@@ -64,7 +64,7 @@ class FileBackend:
         self.open()  # opened lazily, like the SMTP connection
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
         name = f"{stamp}-{email.kind}-{uuid.uuid4().hex[:8]}.eml"
-        (self.directory / name).write_bytes(email.data)
+        (self.directory / name).write_bytes(email.as_bytes(eight_bit=True))  # a file takes any bytes
         # In development the console shows the links, so signing up needs no mail server; the
         # links are secrets (reset, invitation), so nowhere else.
         links = re.findall(r"https?://\S+", email.text_body)
@@ -117,8 +117,22 @@ class SMTPBackend:
         if self.connection is None:
             self.open()
         try:
-            options = self._international_options() if email.international else ()
-            self.connection.sendmail(email.sender, [email.recipient], email.data, mail_options=options)
+            connection = self.connection
+            connection.ehlo_or_helo_if_needed()
+            eight_bit = connection.has_extn("8bitmime")
+            data = email.as_bytes(eight_bit)
+            options = []
+            if email.international:
+                if not connection.has_extn("smtputf8"):
+                    # The server would refuse the address for good (553 5.6.7): so do we, keeping
+                    # the connection for the next message.
+                    raise PermanentFailure(
+                        "the mail server does not support SMTPUTF8, needed for a non-ASCII address"
+                    )
+                options.append("SMTPUTF8")
+            if eight_bit and not data.isascii():
+                options.append("BODY=8BITMIME")  # RFC 6152: 8bit data only where it is declared
+            connection.sendmail(email.sender, [email.recipient], data, mail_options=options)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             if 421 in codes:  # smtplib has already closed the connection
@@ -132,16 +146,6 @@ class SMTPBackend:
         except (OSError, smtplib.SMTPException) as error:
             self._drop()
             raise TemporaryFailure(f"connection lost: {error}") from error
-
-    def _international_options(self) -> tuple[str, ...]:
-        """MAIL FROM options for a non-ASCII address, which only an SMTPUTF8 server may take."""
-        self.connection.ehlo_or_helo_if_needed()
-        if not self.connection.has_extn("smtputf8"):
-            # The server would refuse the address for good (553 5.6.7): so do we, keeping the connection.
-            raise PermanentFailure(
-                "the mail server does not support SMTPUTF8, needed for a non-ASCII address"
-            )
-        return ("SMTPUTF8", "BODY=8BITMIME") if self.connection.has_extn("8bitmime") else ("SMTPUTF8",)
 
     def close(self) -> None:
         if self.connection is not None:
@@ -177,7 +181,7 @@ def make_backend() -> Backend:
 
 @dataclass(frozen=True)
 class OutgoingEmail:
-    """An outbox row ready for the server: its envelope, and the whole message as bytes (CRLF)."""
+    """An outbox row ready for the server: its envelope, its headers as bytes, and its two bodies."""
 
     sender: str
     recipient: str
@@ -185,7 +189,31 @@ class OutgoingEmail:
     kind: str
     subject: str
     text_body: str
-    data: bytes
+    html_body: str
+    headers: bytes  # every header but the MIME ones, each line ending in CRLF
+
+    def as_bytes(self, eight_bit: bool) -> bytes:
+        """The whole message (CRLF): plain text with an HTML alternative. UTF-8 bodies go as
+        they are only when `eight_bit` (the server takes 8BITMIME), else quoted-printable or base64."""
+        text, html = (
+            _text_part("plain", self.text_body, eight_bit),
+            _text_part("html", self.html_body, eight_bit),
+        )
+        boundary = f"=_{uuid.uuid4().hex}"
+        while boundary.encode("ascii") in text or boundary.encode("ascii") in html:
+            boundary = f"=_{uuid.uuid4().hex}"
+        return b"".join(
+            [
+                self.headers,
+                b"MIME-Version: 1.0\r\n",
+                f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode("ascii"),
+                f"--{boundary}\r\n".encode("ascii"),
+                text,
+                f"\r\n--{boundary}\r\n".encode("ascii"),
+                html,
+                f"\r\n--{boundary}--\r\n".encode("ascii"),
+            ]
+        )
 
 
 # Plain headers (printable ASCII words) are written here; anything else goes through the email
@@ -245,14 +273,14 @@ def _sender(from_header: str) -> tuple[str, bytes]:
     return address, _header("From", from_header, _FOLD_78 if address.isascii() else _INTERNATIONAL)
 
 
-def _text_part(subtype: str, text: str) -> bytes:
-    """A UTF-8 text part in canonical form (CRLF line ends): 7bit when it can be, else
-    quoted-printable or base64, whichever is shorter (as EmailMessage.set_content decides), never
-    8bit, which a server need not take."""
-    lines = text.encode("utf-8").splitlines()
+def _text_part(subtype: str, text: str, eight_bit: bool) -> bytes:
+    """A UTF-8 text part in canonical form (CRLF line ends): as it is when its lines fit SMTP's 998
+    (and it is ASCII, or 8bit may be sent), else quoted-printable or base64, whichever is shorter."""
+    data = text.encode("utf-8")
+    lines = data.splitlines()
     body = b"\r\n".join([*lines, b""])
-    if text.isascii() and max(map(len, lines), default=0) <= _FOLD_78.max_line_length:
-        encoding = "7bit"
+    if max(map(len, lines), default=0) <= 998 and b"\0" not in data and (eight_bit or text.isascii()):
+        encoding = "7bit" if text.isascii() else "8bit"
     else:
         quoted = binascii.b2a_qp(body, istext=True)  # keeps the CRLFs, soft breaks before 76
         full, rest = divmod(len(body), 57)  # base64.encodebytes: 57 bytes a line, 76 characters
@@ -265,14 +293,10 @@ def _text_part(subtype: str, text: str) -> bytes:
 
 
 def build_message(row: OutboxMessage) -> OutgoingEmail:
-    """The message for an outbox row, plain text with an HTML alternative, flattened once to bytes."""
+    """The message for an outbox row, its headers written once."""
     sender, from_line = _sender(current_app.config["MAIL_DEFAULT_SENDER"])
     international = not (sender.isascii() and row.to_addr.isascii())
-    text, html = _text_part("plain", row.text_body), _text_part("html", row.html_body)
-    boundary = f"=_{uuid.uuid4().hex}"
-    while boundary.encode("ascii") in text or boundary.encode("ascii") in html:  # 7bit bodies only
-        boundary = f"=_{uuid.uuid4().hex}"
-    lines = [
+    headers = [
         from_line,
         _header("To", row.to_addr, _INTERNATIONAL if international else _FOLD_78),
         _header("Subject", row.subject),
@@ -281,13 +305,6 @@ def build_message(row: OutboxMessage) -> OutgoingEmail:
         _header("Message-ID", row.message_id),
         _header("X-MentorMatch-Kind", row.kind),
         *(_header(name, value, _FOLD_998) for name, value in (row.headers or {}).items()),
-        b"MIME-Version: 1.0\r\n",
-        f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode("ascii"),
-        f"--{boundary}\r\n".encode("ascii"),
-        text,
-        f"\r\n--{boundary}\r\n".encode("ascii"),
-        html,
-        f"\r\n--{boundary}--\r\n".encode("ascii"),
     ]
     return OutgoingEmail(
         sender=sender,
@@ -296,7 +313,8 @@ def build_message(row: OutboxMessage) -> OutgoingEmail:
         kind=row.kind,
         subject=row.subject,
         text_body=row.text_body,
-        data=b"".join(lines),
+        html_body=row.html_body,
+        headers=b"".join(headers),
     )
 
 
