@@ -221,6 +221,71 @@ def test_csv_export_defuses_formulas(app, cohort):
     assert "'=HYPERLINK(1)" in text and len(text.splitlines()) == 4
 
 
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"career_stage": "consultant"}, "is no longer further along in their career than Ana"),
+        ({"email_verified_at": None}, "Ana can't be matched any more"),
+        ({"deleted_at": "now"}, "Former member can't be matched any more"),
+        ({"onboarded_at": None}, "Ana can't be matched any more"),
+    ],
+    ids=["caught-up", "unverified", "deleted", "left-matching"],
+)
+def test_a_mentee_who_cant_be_matched_any_more_stops_the_publication(app, cohort, change, words):
+    """Checked again at publication: the mentee can still be matched, and is still less senior."""
+    from mentormatch.database import utcnow
+
+    round_id = _round(app, cohort)
+    assert _pairs(app, round_id)[cohort["ana"]] is not None
+    with app.app_context():
+        ana = db.session.get(User, cohort["ana"])
+        for field, value in change.items():
+            target = ana.profile if field == "onboarded_at" else ana
+            setattr(target, field, utcnow() if value == "now" else value)
+        db.session.commit()
+        with pytest.raises(RoundProblem) as refused:
+            publish_round(db.session.get(MatchingRound, round_id), db.session.get(User, cohort["admin"]))
+        db.session.rollback()
+        assert words in str(refused.value) and str(refused.value).endswith(
+            "run the round again, then publish."
+        )
+        assert refused.value.status == 409
+        assert db.session.get(MatchingRound, round_id).status == "draft"
+        assert db.session.scalar(select(func.count()).select_from(Connection)) == 0
+        assert db.session.scalar(select(func.sum(Profile.mentor_places_taken))) == 0
+        assert db.session.scalar(select(func.count()).where(AuditEntry.action == "round.publish")) == 0
+    assert outbox(app) == []
+
+
+def test_a_request_to_the_mentor_the_round_gives_is_accepted_not_withdrawn(app, cohort):
+    """Ana asked the very mentor the round gives her: that request becomes the connection's, and
+    the mentor isn't told she withdrew it; her request to someone else is withdrawn as usual."""
+    from mentormatch.mentoring.models import MentoringRequest
+    from mentormatch.mentoring.service import MATCHED_ELSEWHERE, send_request
+
+    other = make_member(app, "Dr Zed", email="zed@example.org", stage="consultant", mentor=True, capacity=3)
+    round_id = _round(app, cohort, mentor_ids=[cohort["ng"], cohort["ode"]])
+    mentor_id = _pairs(app, round_id)[cohort["ana"]]
+    with app.app_context():
+        ana = db.session.get(User, cohort["ana"])
+        to_mentor = send_request(ana, db.session.get(User, mentor_id), "mentoring", "Hello!").id
+        to_other = send_request(ana, db.session.get(User, other), "mentoring", "Hello!").id
+        db.session.commit()
+        publish_round(db.session.get(MatchingRound, round_id), db.session.get(User, cohort["admin"]))
+        db.session.commit()
+        accepted, withdrawn = (
+            db.session.get(MentoringRequest, to_mentor),
+            db.session.get(MentoringRequest, to_other),
+        )
+        assert (accepted.status, accepted.reason) == ("accepted", None) and accepted.decided_at is not None
+        assert (withdrawn.status, withdrawn.reason) == ("withdrawn", MATCHED_ELSEWHERE)
+        connection = db.session.scalar(select(Connection).where(Connection.second_id == cohort["ana"]))
+        assert (connection.first_id, connection.request_id) == (mentor_id, to_mentor)
+    mentor_email = {cohort["ng"]: "ng@example.org", cohort["ode"]: "ode@example.org"}[mentor_id]
+    assert [m.kind for m in outbox(app, mentor_email)] == ["request_received", "round_mentor"]
+    assert [m.kind for m in outbox(app, "zed@example.org")] == ["request_received", "request_withdrawn"]
+
+
 # --- the pages -----------------------------------------------------------------------------------
 
 

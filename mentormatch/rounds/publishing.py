@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
@@ -14,10 +14,12 @@ from mentormatch.database import utcnow
 from mentormatch.extensions import db
 from mentormatch.mail import send_email
 from mentormatch.matching.service import note_change
-from mentormatch.mentoring.models import MENTORING, Connection
+from mentormatch.mentoring.models import ACCEPTED, MENTORING, PENDING, Connection, MentoringRequest
 from mentormatch.mentoring.service import take_place, withdraw_pending_mentoring
+from mentormatch.rounds.cohorts import members
 from mentormatch.rounds.models import DRAFT, PUBLISHED, MatchingRound, RoundPair
 from mentormatch.rounds.service import RoundProblem, forbidden_pairs, name_of
+from mentormatch.vocabulary import STAGE_BY_CODE
 from mentormatch.web import absolute_url
 
 CSV_COLUMNS = [
@@ -35,8 +37,9 @@ CSV_COLUMNS = [
 def publish_round(matching_round: MatchingRound, admin: User) -> int:
     """Make every pair a mentoring connection and email everyone, once. Returns the connections made.
 
-    Raises RoundProblem (and the caller rolls back) when a mentor has no place left or a pair is
-    already connected: nothing of the round is published then.
+    Raises RoundProblem (and the caller rolls back) when a pair can't be made any more (someone
+    left matching, a mentee caught up with their mentor, an exclusion, a mentor has no place left,
+    they are already connected): nothing of the round is published then.
     """
     claimed = db.session.execute(
         update(MatchingRound)
@@ -63,6 +66,7 @@ def publish_round(matching_round: MatchingRound, admin: User) -> int:
                 f"{name_of(pair.mentor_id)} and {name_of(pair.mentee_id)} are excluded from each other now: "
                 "run the round again, then publish."
             )
+    _check_still_eligible(matched)
     made = 0
     by_mentor: dict[int, list[RoundPair]] = {}
     for pair in pairs:
@@ -72,7 +76,10 @@ def publish_round(matching_round: MatchingRound, admin: User) -> int:
             raise RoundProblem(
                 f"{name_of(pair.mentor_id)} has no free place any more: run the round again, then publish."
             )
-        connection = Connection(kind=MENTORING, first_id=pair.mentor_id, second_id=pair.mentee_id)
+        asked = _accept_request_between(pair.mentee_id, pair.mentor_id)
+        connection = Connection(
+            kind=MENTORING, first_id=pair.mentor_id, second_id=pair.mentee_id, request_id=asked
+        )
         try:
             with db.session.begin_nested():
                 db.session.add(connection)
@@ -82,7 +89,8 @@ def publish_round(matching_round: MatchingRound, admin: User) -> int:
                 "run the round again, then publish."
             ) from None
         pair.connection_id = connection.id
-        withdraw_pending_mentoring(pair.mentee_id)  # as when a mentor accepts: the others are told
+        # As when a mentor accepts: the others are told; the request to this mentor was accepted.
+        withdraw_pending_mentoring(pair.mentee_id, keep=asked)
         note_change(pair.mentee_id)
         by_mentor.setdefault(pair.mentor_id, []).append(pair)
         made += 1
@@ -95,6 +103,54 @@ def publish_round(matching_round: MatchingRound, admin: User) -> int:
         after={"status": PUBLISHED, "connections": made},
     )
     return made
+
+
+def _check_still_eligible(matched: list[RoundPair]) -> None:
+    """Each pair as the run saw it: both people can still be matched (confirmed, not deleted,
+    onboarded, with a known stage) and the mentor is still further along than the mentee."""
+    people = {pair.mentee_id for pair in matched} | {pair.mentor_id for pair in matched}
+    stages = dict(
+        db.session.execute(
+            members().with_only_columns(User.id, User.career_stage).where(User.id.in_(people))
+        ).all()
+    )
+    for pair in matched:
+        for user_id in (pair.mentee_id, pair.mentor_id):
+            if user_id not in stages:
+                raise RoundProblem(
+                    f"{name_of(user_id)} can't be matched any more (their account was closed or "
+                    "unconfirmed, or they left matching): run the round again, then publish."
+                )
+        if STAGE_BY_CODE[stages[pair.mentor_id]].rank <= STAGE_BY_CODE[stages[pair.mentee_id]].rank:
+            raise RoundProblem(
+                f"{name_of(pair.mentor_id)} is no longer further along in their career than "
+                f"{name_of(pair.mentee_id)}: run the round again, then publish."
+            )
+
+
+def _accept_request_between(mentee_id: int, mentor_id: int) -> int | None:
+    """The mentee's pending request to the mentor the round gives them, now accepted: its id, or None.
+
+    The round answers it, so it isn't withdrawn (nor the mentor told that the mentee withdrew).
+    """
+    request_id = db.session.scalar(
+        select(MentoringRequest.id).where(
+            MentoringRequest.kind == MENTORING,
+            MentoringRequest.sender_id == mentee_id,
+            MentoringRequest.recipient_id == mentor_id,
+            MentoringRequest.status == PENDING,
+        )
+    )
+    if request_id is None:
+        return None
+    accepted = db.session.execute(
+        update(MentoringRequest)
+        .where(MentoringRequest.id == request_id, MentoringRequest.status == PENDING)
+        .values(status=ACCEPTED, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    # Withdrawn or declined a moment ago: the round still connects them, with no request behind it.
+    return request_id if accepted.rowcount == 1 else None
 
 
 def _tell_everyone(matching_round: MatchingRound, pairs: list[RoundPair], by_mentor: dict) -> None:
