@@ -843,3 +843,30 @@ def test_the_decline_form_of_an_answered_request_says_so(app, people):
         assert response.status_code == 409
         assert "This request has already been answered." in response.get_data(as_text=True)
     assert request_of(app, request_id).status == "accepted"
+
+
+def test_a_mentor_who_pauses_closes_waiting_requests_and_the_mentee_is_told_kindly(make_app):
+    base = "http://mentors.example.org/leeds"
+    app = make_app(BASE_URL=base)
+    people = {
+        "student": member(app, STUDENT, "Priya Shah"),
+        "mentor": member(app, MENTOR, "Tom Okafor", "consultant", capacity=2),
+    }
+    request_id = asked(app, people)
+    mentor = signed_in(app, MENTOR)
+    page = mentor.get("/mentor").get_data(as_text=True)
+    assert mentor.post("/mentor/pause", data={"csrf_token": csrf_from(page)}).status_code == 303
+
+    closed = request_of(app, request_id)
+    assert (closed.status, closed.reason) == ("withdrawn", "Tom Okafor has paused mentoring for now.")
+    [email] = outbox(app, STUDENT)
+    assert (email.kind, email.subject) == ("request_closed", "Your request to Tom Okafor has closed")
+    assert email.text_body.startswith("Hello Priya Shah")
+    assert "Tom Okafor has paused mentoring for now. So your request for mentoring" in email.text_body
+    assert f"\n{base}/matches\n" in email.text_body and "{{" not in email.text_body
+    assert f'href="{base}/matches"' in email.html_body and "See your suggestions" in email.html_body
+    # Both see it closed, with the reason; neither is told the mentee withdrew it.
+    for client in (signed_in(app, STUDENT), mentor):
+        past = client.get("/requests").get_data(as_text=True)
+        assert "Closed (" in past and "Tom Okafor has paused mentoring for now." in past
+        assert "You withdrew it" not in past and "Withdrawn by" not in past

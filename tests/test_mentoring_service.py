@@ -51,16 +51,20 @@ from mentormatch.mentoring.service import (
     TOO_MANY,
     RequestProblem,
     accept,
+    close_requests_to,
     decline,
     end_connection,
     free_place,
+    pending_mentoring_count,
     remind_and_expire,
     request_problem,
     send_request,
     take_place,
     withdraw,
 )
+from mentormatch.mentors import service as mentors_service
 from mentormatch.profiles.models import Profile
+from mentormatch.profiles.service import stage_changed
 from tests.conftest import POSTGRES_URL, empty_all_tables, make_test_config
 from tests.factories import make_member
 
@@ -609,6 +613,99 @@ def test_accepting_a_peer_whose_account_closed_is_refused(people, ctx):
     person(people["amira"]).email_verified_at = None
     db.session.commit()
     assert "their account isn't active" in refused(accept, request, person(people["ben"]))
+
+
+# --- a mentor who stops taking mentees ------------------------------------------------------------
+
+
+def _waiting_for_kaur(people: dict[str, int]) -> dict[str, MentoringRequest]:
+    """Two mentees waiting on Dr Kaur, and requests that have nothing to do with her mentoring."""
+    return {
+        "amira": ask(people, "amira", "kaur"),
+        "cara": ask(people, "cara", "kaur"),
+        "peer": ask(people, "moss", "kaur", PEER),  # a peer request: not about her mentoring
+        "elsewhere": ask(people, "ben", "moss"),
+    }
+
+
+def _stop_by_pausing(people: dict[str, int]) -> None:
+    mentors_service.pause(person(people["kaur"]))
+
+
+def _stop_by_suspension(people: dict[str, int]) -> None:
+    admin = person(people["nash"])  # (the audit entry names who suspended her; any account will do)
+    mentors_service.suspend(person(people["kaur"]), admin, "Complaint under review.")
+
+
+def _stop_by_stage(new_stage: str) -> Callable[[dict[str, int]], None]:
+    def change(people: dict[str, int]) -> None:
+        kaur = person(people["kaur"])
+        kaur.profile.registration_number = "1234567"
+        stage_changed(kaur.profile, new_stage)
+        kaur.career_stage = new_stage
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "stop, reason, status_after",
+    [
+        (_stop_by_pausing, "Dr Kaur has paused mentoring for now.", "paused"),
+        (_stop_by_suspension, "Dr Kaur isn't taking mentees at the moment.", "suspended"),
+        (_stop_by_stage("gp"), "Dr Kaur isn't taking mentees at the moment.", "pending"),
+        (_stop_by_stage("medical_student"), "Dr Kaur isn't taking mentees at the moment.", None),
+    ],
+    ids=["paused", "suspended", "stage, back to the admins", "stage, a student"],
+)
+def test_a_mentor_who_stops_taking_mentees_closes_their_waiting_requests_kindly(
+    app, people, ctx, stop, reason, status_after
+):
+    waiting = _waiting_for_kaur(people)
+    before = len(mail())
+
+    stop(people)
+    db.session.commit()
+
+    assert db.session.get(Profile, people["kaur"]).mentor_status == status_after
+    for name in ("amira", "cara"):
+        stored = db.session.get(MentoringRequest, waiting[name].id)
+        assert (stored.status, stored.reason) == (WITHDRAWN, reason)
+    assert (status(waiting["peer"].id), status(waiting["elsewhere"].id)) == (PENDING, PENDING)
+    closed = [(kind, to) for kind, to in mail()[before:] if kind == "request_closed"]
+    assert sorted(closed) == [("request_closed", EMAILS["amira"]), ("request_closed", EMAILS["cara"])]
+    message = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "request_closed", OutboxMessage.to_addr == EMAILS["amira"]
+        )
+    ).one()
+    assert message.subject == "Your request to Dr Kaur has closed"
+    assert reason in message.text_body and reason.replace("'", "&#39;") in message.html_body
+    assert "no longer counts towards your waiting requests" in message.text_body
+    # Nothing is left holding the mentees' places; a second pass finds nothing more to close.
+    assert pending_mentoring_count(person(people["amira"])) == 0
+    assert close_requests_to(people["kaur"], reason) == 0
+
+
+def test_closing_requests_leaves_the_mentors_mentees_connected(people, ctx):
+    mentorship = accept(ask(people, "amira", "kaur"), person(people["kaur"]))
+    waiting = ask(people, "ben", "kaur")
+    db.session.commit()
+    mentors_service.pause(person(people["kaur"]))
+    db.session.commit()
+    assert db.session.get(Connection, mentorship.id).ended_at is None
+    assert status(waiting.id) == WITHDRAWN and places(people["kaur"]) == 1
+    assert [kind for kind, to in mail() if to == EMAILS["amira"]] == ["request_accepted"]
+
+
+def test_a_mentee_whose_request_was_closed_can_ask_them_again_when_they_return(people, ctx):
+    waiting = ask(people, "amira", "kaur")
+    mentors_service.pause(person(people["kaur"]))
+    db.session.commit()
+    assert "isn't mentoring" in request_problem(person(people["amira"]), person(people["kaur"]), MENTORING)
+    mentors_service.resume(person(people["kaur"]))
+    db.session.commit()
+    assert status(waiting.id) == WITHDRAWN
+    assert request_problem(person(people["amira"]), person(people["kaur"]), MENTORING) is None
 
 
 # --- accounts closing -----------------------------------------------------------------------------

@@ -300,6 +300,36 @@ def withdraw_pending_mentoring(mentee_id: int, keep: int | None = None) -> int:
     return withdrawn
 
 
+def close_requests_to(mentor_id: int, reason: str) -> int:
+    """A mentor stopped taking mentees (paused, suspended, or their approval went back to the admins):
+    their waiting mentoring requests are withdrawn with `reason`, and each mentee is emailed once.
+
+    Otherwise the requests would wait out their 14 days, unanswerable, holding the mentees' places.
+    Returns how many were closed.
+    """
+    waiting = db.session.scalars(
+        select(MentoringRequest)
+        .where(
+            MentoringRequest.recipient_id == mentor_id,
+            MentoringRequest.kind == MENTORING,
+            MentoringRequest.status == PENDING,
+        )
+        .order_by(MentoringRequest.id)
+    ).all()
+    closed = 0
+    for request in waiting:
+        if _decide(request, WITHDRAWN, reason=reason):
+            send_email(
+                request.sender.email,
+                "request_closed",
+                f"Your request to {request.recipient.display_name} has closed",
+                request=request,
+                link=absolute_url("matching.matches"),
+            )
+            closed += 1
+    return closed
+
+
 def decline(request: MentoringRequest, by: User, reason: str = "") -> None:
     """The recipient says no, perhaps with a reason the sender is shown."""
     if request.recipient_id != by.id:

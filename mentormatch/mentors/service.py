@@ -23,6 +23,7 @@ from mentormatch.extensions import db
 from mentormatch.limits import MIN_CAPACITY
 from mentormatch.mail import send_email
 from mentormatch.matching.service import note_change
+from mentormatch.mentoring.service import close_requests_to
 from mentormatch.mentors.models import (
     APPROVED,
     FROM_PROFILE,
@@ -333,6 +334,8 @@ def suspend(user: User, admin: User, reason: str) -> None:
         if user.profile.mentor_status == SUSPENDED:
             raise MentorProblem(_by_whom("mentor.suspend", user, "Already suspended"))
         raise MentorProblem("Only approved mentors can be suspended. Nothing was changed.")
+    # Kind to the mentees waiting: they are told the mentor isn't taking mentees, not why.
+    close_requests_to(user.id, f"{user.display_name} isn't taking mentees at the moment.")
     record(admin, "mentor.suspend", user, before, {**mentor_state(user.profile), "reason": reason})
     send_email(
         user.email,
@@ -364,9 +367,10 @@ def reinstate(user: User, admin: User) -> None:
 
 
 def pause(user: User) -> None:
-    """Stop being suggested or asked for a while; current mentees stay connected."""
+    """Stop being suggested or asked for a while; current mentees stay connected, waiting requests close."""
     if _move(user, (APPROVED,), PAUSED) is None:
         raise MentorProblem("Only an approved mentor can pause.")
+    close_requests_to(user.id, f"{user.display_name} has paused mentoring for now.")
 
 
 def resume(user: User) -> None:

@@ -86,15 +86,22 @@ def stage_changed(profile: Profile, new_stage: str) -> None:
     who becomes a 'medical student' must not keep the Mentor badge. A paused mentor is an approved
     one taking a break: resuming must not make them approved at a stage no admin has checked.
     """
-    if not profile.mentor_status:
+    was = profile.mentor_status
+    if not was:
         return
     if STAGE_BY_CODE[new_stage].rank == 0 or registration_problem(
         new_stage, profile.registration_number, required=True
     ):
         profile.offers_mentoring = False
         profile.mentor_status = None
-    elif profile.mentor_status in ("approved", "paused"):
+    elif was in ("approved", "paused"):
         profile.mentor_status = "pending"
+    if was in ("approved", "paused") and profile.user is not None:
+        # Imported here: mentoring builds on profiles (its service reads Profile), not the reverse.
+        from mentormatch.mentoring.service import close_requests_to
+
+        # Their mentees' waiting requests can't be accepted until an admin approves them again.
+        close_requests_to(profile.user.id, f"{profile.user.display_name} isn't taking mentees at the moment.")
 
 
 def profile_for(user: User) -> Profile:
