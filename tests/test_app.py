@@ -284,6 +284,41 @@ def test_access_matrix(client, login_as, role, method, path, htmx):
         assert response.status_code == expected
 
 
+HUGE = 99_999_999_999  # beyond an INTEGER column: SQLite overflows, PostgreSQL's int4 is out of range
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"/people/{HUGE}"),
+        ("GET", f"/people/{2**31}"),
+        ("GET", "/people/\u0663"),  # an Arabic-Indic digit: \d matches it, int() reads it
+        ("POST", f"/matches/dismiss/{HUGE}"),
+        ("GET", f"/requests/new/{HUGE}"),
+        ("POST", f"/requests/{HUGE}/accept"),
+        ("POST", f"/requests/{HUGE}/decline"),
+        ("GET", f"/connections/{HUGE}/end"),
+        ("GET", f"/admin/digests/{HUGE}"),
+        ("POST", f"/admin/mentors/applications/{HUGE}/approve"),
+        ("POST", f"/admin/mentors/{HUGE}/suspend"),
+        ("GET", f"/admin/rounds/{HUGE}"),
+        ("GET", f"/admin/rounds/1/pairs/{HUGE}"),
+        ("POST", f"/admin/rounds/{HUGE}/run"),
+        ("POST", f"/admin/rounds/{HUGE}/publish"),
+    ],
+)
+def test_an_id_no_row_can_have_is_not_found(client, login_as, method, path):
+    login_as("admin")
+    data = {"csrf_token": csrf_from(client.get("/").get_data(as_text=True))} if method == "POST" else None
+    assert client.open(path, method=method, data=data).status_code == 404
+
+
+@pytest.mark.parametrize("undo", [str(HUGE), "\u00b2", "-1", " 7"])
+def test_an_undo_id_that_is_no_id_is_ignored(client, login_as, undo):
+    login_as("member")
+    assert client.get("/matches", query_string={"undo": undo}).status_code == 200
+
+
 def test_logging_in_returns_to_the_page_but_not_to_a_form_address(client):
     assert client.get("/settings").headers["Location"] == "/auth/login?next=/settings"
     token = csrf_from(client.get("/").get_data(as_text=True))

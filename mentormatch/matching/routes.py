@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from mentormatch import parse_id
 from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
 from mentormatch.errors import render_error
@@ -84,7 +85,7 @@ def matches() -> ResponseReturnValue:
             **context,
         )
     # Without JavaScript, "Not for me" comes back here with ?undo=<id> to offer the undo.
-    undo_id = request.args.get("undo", type=int)
+    undo_id = parse_id(request.args.get("undo"))  # anything else (², 10**20) is no undo, not an error
     undo_person = None
     if undo_id is not None and db.session.get(Dismissal, (me.id, undo_id)) is not None:
         undo_person = db.session.get(User, undo_id)
