@@ -134,6 +134,28 @@ def test_the_log_filters_by_action_admin_subject_and_dates(app, logged):
     assert actions("since=not-a-date&admin=x") == ["approve", "suspend", "publish"]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("admin=\u00b2", ["approve", "suspend", "publish"]),  # "²".isdigit(), but int() refuses it
+        ("admin=99999999999", ["approve", "suspend", "publish"]),  # beyond an INTEGER column
+        ("until=9999-12-31", ["approve", "suspend", "publish"]),  # the last day there is: no upper bound
+        ("since=0001-01-01&until=9999-12-31", ["approve", "suspend", "publish"]),
+        ("action=mentor.suspend\x00", ["approve", "suspend", "publish"]),  # PostgreSQL can't take a NUL
+        ("subject=member:\x00", ["approve", "suspend", "publish"]),
+    ],
+)
+def test_a_filter_no_entry_can_match_is_ignored_not_an_error(app, logged, query, expected):
+    """Odd values (hand-made URLs) are dropped like a date that isn't one; the page still answers."""
+    client = admin_client(app)
+    for path in ("/admin/audit", "/admin/audit.csv"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 200, path
+    text = client.get(f"/admin/audit?{query}").get_data(as_text=True).split("<tbody>")[-1]
+    labels = {"approve": "Approved a mentor", "suspend": "Suspended a mentor", "publish": "example.publish"}
+    assert [short for short, label in labels.items() if label in text] == expected
+
+
 def test_the_csv_export_has_every_entry_of_the_filters_and_is_safe_to_open(app, logged):
     client = admin_client(app)
     response = client.get("/admin/audit.csv")

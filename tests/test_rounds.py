@@ -210,6 +210,16 @@ def test_cohort_file_reports_unknown_emails_by_line(app, cohort):
         assert read_cohort(b"\xff\xfe").problems[0][0] == 0
 
 
+def test_a_cohort_file_with_control_characters_in_an_address_says_which_line(app, cohort):
+    with app.app_context():
+        found = read_cohort(b"email\nana@example.org\nbea@exam\x00ple.org\ncai\x07@example.org\n")
+    assert found.problems == [
+        (3, "the email address has invisible control characters in it"),
+        (4, "the email address has invisible control characters in it"),
+    ]
+    assert found.user_ids == [cohort["ana"]]
+
+
 def test_csv_export_defuses_formulas(app, cohort):
     with app.app_context():
         db.session.get(User, cohort["ana"]).name = "=HYPERLINK(1)"
@@ -648,3 +658,57 @@ def test_the_run_and_publish_buttons_are_disabled_while_their_request_runs(app, 
         assert (
             'hx-boost="true"' in form.split(">")[0] and 'hx-disabled-elt="find button"' in form.split(">")[0]
         )
+
+
+@pytest.mark.parametrize("mentor", ["\u00b2", "\u0663", "99999999999", "1\x00", "-1"])
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_a_mentor_that_is_no_id_is_refused_not_an_error(app, client, login_as, cohort, mentor, htmx):
+    round_id = _round(app, cohort)
+    before = _pairs(app, round_id)
+    login_as("admin")
+    page = f"/admin/rounds/{round_id}/pairs/{cohort['ana']}"
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = submit(client, page, {"mentor": mentor}, headers=headers)
+    assert response.status_code == 422
+    assert "Choose a mentor from this round" in response.get_data(as_text=True)
+    assert _pairs(app, round_id) == before
+
+
+def test_a_round_name_with_control_characters_is_refused(app, client, login_as, cohort):
+    login_as("admin")
+    data = {
+        "name": "Autumn\x00",
+        "mentees_from": "filters",
+        "stage": "medical_student",
+        "region": "",
+        "specialty": "",
+        "mentor_pool": "all",
+        "objective": "total",
+        "min_score": "0",
+    }
+    response = submit(client, "/admin/rounds", data)
+    assert response.status_code == 422
+    assert "Remove the invisible control characters" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MatchingRound)) == 0
+
+
+def test_a_cohort_file_with_a_nul_in_an_address_is_refused_by_line(app, client, login_as, cohort):
+    login_as("admin")
+    data = {
+        "name": "From a file",
+        "mentees_from": "file",
+        "stage": "",
+        "region": "",
+        "specialty": "",
+        "mentor_pool": "all",
+        "objective": "total",
+        "min_score": "0",
+        "cohort": (io.BytesIO(b"email\nana@example.org\nbea\x00@example.org\n"), "cohort.csv"),
+    }
+    response = submit(client, "/admin/rounds", data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert '<th scope="row">3</th><td>the email address has invisible control characters' in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MatchingRound)) == 0

@@ -20,10 +20,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 from sqlalchemy.sql.dml import Delete, Update
 
+from mentormatch import parse_id
 from mentormatch.accounts.models import User
 from mentormatch.admin import admin_required, bp
 from mentormatch.database import UTCDateTime, utcnow
 from mentormatch.extensions import db
+from mentormatch.limits import control_character
 from mentormatch.web import render_fragment
 
 PER_PAGE = 50
@@ -146,12 +148,18 @@ def _date_arg(name: str) -> date | None:
         return None
 
 
+def _text_arg(name: str, length: int) -> str:
+    """A text filter; one with control characters (a NUL PostgreSQL can't even compare) is dropped,
+    like any other filter that can't match."""
+    value = request.args.get(name, "").strip()[:length]
+    return "" if control_character(value) else value
+
+
 def _filters() -> dict[str, Any]:
-    admin = request.args.get("admin", "")
     return {
-        "action": request.args.get("action", ""),
-        "admin": int(admin) if admin.isdigit() else None,
-        "subject": request.args.get("subject", "").strip()[:80],
+        "action": _text_arg("action", 60),
+        "admin": parse_id(request.args.get("admin")),
+        "subject": _text_arg("subject", 80),
         "since": _date_arg("since"),
         "until": _date_arg("until"),
     }
@@ -173,7 +181,7 @@ def audit_entries(filters: dict[str, Any]) -> Select:
         query = query.where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
     if filters["since"]:
         query = query.where(AuditEntry.created_at >= datetime.combine(filters["since"], time(), UTC))
-    if filters["until"]:
+    if filters["until"] and filters["until"] < date.max:  # "until 9999-12-31" is no upper bound
         end = datetime.combine(filters["until"] + timedelta(days=1), time(), UTC)
         query = query.where(AuditEntry.created_at < end)
     return query

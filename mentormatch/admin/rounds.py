@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
+from mentormatch import parse_id
 from mentormatch.accounts.models import User
 from mentormatch.admin import admin_required, bp
 from mentormatch.database import utcnow
@@ -146,10 +147,11 @@ def change_pair_view(round_id: int, mentee_id: int) -> ResponseReturnValue:
         problem = RoundProblem("The form had expired: try again.", 422)
     else:
         chosen = (form.mentor.data or "").strip()
+        mentor_id = parse_id(chosen)
         try:
-            if chosen and not chosen.isdigit():
+            if chosen and mentor_id is None:  # not an id at all ("x", "²", 10**20): a choice never offered
                 raise RoundProblem("Choose a mentor from this round's pool.", 422)
-            change_pair(matching_round, mentee_id, int(chosen) if chosen else None, current_user)
+            change_pair(matching_round, mentee_id, mentor_id, current_user)
             db.session.commit()
         except RoundProblem as error:
             db.session.rollback()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from mentormatch.accounts.models import User
 from mentormatch.extensions import db
+from mentormatch.limits import control_character
 from mentormatch.profiles.models import Profile, ProfileSpecialty
 from mentormatch.vocabulary import STAGE_BY_CODE
 
@@ -74,6 +75,9 @@ def read_cohort(data: bytes) -> Cohort:
         if not email:
             if any(cell.strip() for cell in row):
                 problems.append((line, "no email address"))
+            continue
+        if control_character(email):
+            problems.append((line, "the email address has invisible control characters in it"))
             continue
         wanted.setdefault(email, line)
     found = (

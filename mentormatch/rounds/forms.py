@@ -8,6 +8,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectM
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from mentormatch.accounts.forms import no_control_characters
 from mentormatch.rounds.models import OBJECTIVE_LABELS
 from mentormatch.vocabulary import REGIONS, SPECIALTIES, STAGES
 
@@ -22,7 +23,10 @@ class CheckboxesField(SelectMultipleField):
 class RoundForm(FlaskForm):
     """A new round: its name, where the mentees come from, the mentor pool and the options."""
 
-    name = StringField("Name", validators=[DataRequired("Give the round a name."), Length(max=120)])
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Give the round a name."), Length(max=120), no_control_characters],
+    )
     mentees_from = RadioField(
         "Mentees",
         choices=[
