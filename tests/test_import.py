@@ -640,6 +640,37 @@ def test_an_admin_checks_a_file_then_imports_it(app, client, login_as, tmp_path)
     assert user_and_profile(app, "lan.nguyen@example.nhs.uk")[1].mentor_status == "approved"
 
 
+@pytest.mark.parametrize("approve", [True, False], ids=["approved", "pending"])
+def test_mentors_approved_by_an_import_are_in_the_audit_log(app, client, login_as, tmp_path, approve):
+    """One "mentor.approve" entry per approved mentor, by the admin who imported, in the import's
+    transaction; mentors left pending, and a dry run, write none."""
+    from mentormatch.admin.audit import AuditEntry
+
+    admin = login_as("admin")
+    path = write(tmp_path, csv_text([SIOBHAN, LAN, AMARA]))
+    upload(client, path, "check", approve=approve)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+    assert upload(client, path, "run_import", approve=approve).status_code == 303
+
+    mentors = {
+        str(user_and_profile(app, email)[0].id)
+        for email in ("lan.nguyen@example.nhs.uk", "amara.okafor@example.nhs.uk")
+    }
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        found = [(e.admin_id, e.action, e.subject_type, e.before, e.after) for e in entries]
+        subjects = {e.subject_id for e in entries}
+    if approve:
+        assert (
+            found == [(admin, "mentor.approve", "member", None, {"status": "approved", "via": "import"})] * 2
+        )
+        assert subjects == mentors
+    else:
+        assert found == []
+
+
 def test_with_htmx_the_report_is_swapped_in_below_the_form(app, client, login_as, tmp_path):
     login_as("admin")
     path = write(tmp_path, csv_text([SIOBHAN]))
