@@ -156,6 +156,16 @@ def test_a_filter_no_entry_can_match_is_ignored_not_an_error(app, logged, query,
     assert [short for short, label in labels.items() if label in text] == expected
 
 
+@pytest.mark.parametrize(
+    ("page", "status"), [("99999999999999999999", 200), ("\u00b2", 200), ("2147483647", 404), ("2", 404)]
+)
+def test_a_page_number_beyond_any_offset_is_the_first_page_or_not_found(app, logged, page, status):
+    response = admin_client(app).get("/admin/audit", query_string={"page": page})
+    assert response.status_code == status
+    if status == 200:
+        assert "<strong>3 entries</strong>" in response.get_data(as_text=True)
+
+
 def test_the_csv_export_has_every_entry_of_the_filters_and_is_safe_to_open(app, logged):
     client = admin_client(app)
     response = client.get("/admin/audit.csv")

@@ -211,7 +211,8 @@ def _filter_choices() -> dict[str, list[tuple[str, str]]]:
 def audit_log() -> ResponseReturnValue:
     """Every admin action, newest first, filtered by action, admin, subject and dates."""
     filters = _filters()
-    page = db.paginate(audit_entries(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    number = parse_id(request.args.get("page")) or 1  # a page number past any offset the database takes is 1
+    page = db.paginate(audit_entries(filters), page=number, per_page=PER_PAGE, max_per_page=PER_PAGE)
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     context = {"page": page, "filters": filters, "page_args": args, "subjects": _subjects(page.items)}
     headers = {"Vary": "HX-Target"}
