@@ -39,6 +39,7 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
     "RATELIMIT_SIGNUP": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
+    "RATELIMIT_ASK": "20 per hour",  # requests sent (mentoring or peer) per signed-in member
     "PROXY_FIX_X_FOR": 0,  # proxies in front of the app whose X-Forwarded-For to trust
     "PROXY_FIX_X_PROTO": 0,
     "ARGON2_TIME_COST": 3,

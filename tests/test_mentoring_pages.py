@@ -870,3 +870,44 @@ def test_a_mentor_who_pauses_closes_waiting_requests_and_the_mentee_is_told_kind
         past = client.get("/requests").get_data(as_text=True)
         assert "Closed (" in past and "Tom Okafor has paused mentoring for now." in past
         assert "You withdrew it" not in past and "Withdrawn by" not in past
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_sending_requests_is_rate_limited_per_member(make_app, htmx):
+    app = make_app(RATELIMIT_ASK="2 per hour")
+    student_id = member(app, STUDENT, "Priya Shah")
+    mentor = member(app, MENTOR, "Tom Okafor", "consultant", capacity=2)
+    peer, third = member(app, "sam@example.ac.uk", "Sam Lee"), member(app, "ana@example.ac.uk", "Ana Diaz")
+    student = signed_in(app, STUDENT)
+    headers = HTMX if htmx else {}
+    assert ask(student, peer, kind="peer", message="", headers=headers).status_code in (200, 303)
+    refused = ask(student, mentor, message="   ", headers=headers)
+    assert refused.status_code == 422  # refused ones count too
+    assert student.get(f"/requests/new/{third}?kind=peer").status_code == 200  # looking is free
+
+    limited = ask(student, third, kind="peer", message="", headers=headers)
+
+    assert limited.status_code == 429 and "Retry-After" in limited.headers
+    assert "Too many attempts" in limited.get_data(as_text=True)
+    with app.app_context():
+        sent = db.session.scalars(select(MentoringRequest.recipient_id).filter_by(sender_id=student_id))
+        assert list(sent) == [peer]
+    assert kinds(app) == ["request_received"]
+    # Another member, from the same address, is counted separately.
+    assert ask(signed_in(app, "sam@example.ac.uk"), third, kind="peer", message="").status_code == 303
+
+
+def test_asking_again_soon_after_a_decline_is_a_409_that_says_from_when(app, people):
+    student = signed_in(app, STUDENT)
+    request_id = asked(app, people, student)
+    assert post(signed_in(app, MENTOR), f"/requests/{request_id}/decline").status_code == 303
+    again = f"{request_of(app, request_id).decided_at + timedelta(days=31):%-d %B %Y}"
+
+    response = ask(student, people["mentor"])
+
+    assert response.status_code == 409
+    assert (
+        f"Tom Okafor couldn&#39;t take on your last request. You can ask them again from {again}"
+        in response.get_data(as_text=True)
+    )
+    assert count(app, MentoringRequest) == 1

@@ -46,12 +46,17 @@ from mentormatch.mentoring.models import (
     MentoringRequest,
 )
 from mentormatch.mentoring.service import (
+    AFTER_DECLINED,
+    AFTER_WITHDRAWN,
     ANSWER_WITHIN,
     MATCHED_ELSEWHERE,
+    MAX_PENDING_PEER,
     TOO_MANY,
+    TOO_MANY_PEER,
     RequestProblem,
     accept,
     close_requests_to,
+    connected,
     decline,
     end_connection,
     free_place,
@@ -483,6 +488,106 @@ def test_a_fourth_waiting_mentoring_request(people, ctx):
     db.session.commit()
     assert request_problem(person(people["amira"]), person(people["nash"]), MENTORING) is None
     ask(people, "amira", "nash")
+
+
+def _decided_days_ago(request: MentoringRequest, days: float) -> None:
+    db.session.execute(
+        update(MentoringRequest)
+        .where(MentoringRequest.id == request.id)
+        .values(decided_at=utcnow() - timedelta(days=days))
+    )
+    db.session.commit()
+
+
+def _ask_again_from(request: MentoringRequest, wait: timedelta) -> str:
+    """The date the refusal names: the first whole day (UTC) after the wait is over."""
+    db.session.expire_all()
+    over = db.session.get(MentoringRequest, request.id).decided_at + wait
+    return f"{(over + timedelta(days=1)):%-d %B %Y}"
+
+
+def test_after_a_decline_the_same_person_cannot_be_asked_again_for_30_days(people, ctx):
+    declined = ask(people, "amira", "kaur")
+    decline(declined, person(people["kaur"]), "Too busy this term.")
+    db.session.commit()
+    assert timedelta(days=30) == AFTER_DECLINED
+    again = _ask_again_from(declined, AFTER_DECLINED)
+    _refuse_ask(
+        people,
+        "amira",
+        "kaur",
+        MENTORING,
+        f"Dr Kaur couldn't take on your last request. You can ask them again from {again}",
+    )
+    # Only that pair and kind: she may ask another mentor, and Dr Kaur is free to be asked by others.
+    assert request_problem(person(people["amira"]), person(people["nash"]), MENTORING) is None
+    assert request_problem(person(people["ben"]), person(people["kaur"]), MENTORING) is None
+
+    _decided_days_ago(declined, 29.5)  # the thirtieth day isn't over: still refused
+    assert "You can ask them again from" in request_problem(
+        person(people["amira"]), person(people["kaur"]), MENTORING
+    )
+    _decided_days_ago(declined, 31.01)  # a whole day after the thirty
+    assert request_problem(person(people["amira"]), person(people["kaur"]), MENTORING) is None
+    ask(people, "amira", "kaur")
+
+
+def test_a_declined_peer_request_cools_down_that_way_and_kind_only(people, ctx):
+    declined = ask(people, "amira", "ben", PEER)
+    decline(declined, person(people["ben"]))
+    db.session.commit()
+    _refuse_ask(people, "amira", "ben", PEER, "Ben Ade couldn't take on your last request")
+    assert request_problem(person(people["ben"]), person(people["amira"]), PEER) is None  # he may ask her
+
+
+def test_after_withdrawing_the_sender_cannot_ask_them_again_for_7_days(people, ctx):
+    withdrawn = ask(people, "amira", "cara", PEER)
+    withdraw(withdrawn, person(people["amira"]))
+    db.session.commit()
+    assert timedelta(days=7) == AFTER_WITHDRAWN
+    again = _ask_again_from(withdrawn, AFTER_WITHDRAWN)
+    _refuse_ask(
+        people,
+        "amira",
+        "cara",
+        PEER,
+        f"You withdrew your last request to Cara Doyle. You can ask them again from {again}.",
+    )
+    _decided_days_ago(withdrawn, 8.01)
+    assert request_problem(person(people["amira"]), person(people["cara"]), PEER) is None
+
+
+def test_withdrawals_that_were_not_the_senders_and_expiry_leave_no_wait(people, ctx):
+    expired = ask(people, "amira", "nash")
+    assert remind_and_expire(expired.expires_at + timedelta(seconds=1)) == (0, 1)
+    db.session.commit()
+    matched = ask(people, "amira", "moss")
+    accept(ask(people, "amira", "kaur"), person(people["kaur"]))  # withdraws the request to Dr Moss
+    db.session.commit()
+    assert (status(matched.id), status(expired.id)) == (WITHDRAWN, EXPIRED)
+    end_connection(connected(person(people["amira"]), person(people["kaur"])), person(people["amira"]))
+    db.session.commit()
+    assert request_problem(person(people["amira"]), person(people["moss"]), MENTORING) is None
+    assert request_problem(person(people["amira"]), person(people["nash"]), MENTORING) is None
+
+
+def test_at_most_ten_peer_requests_waiting(app, people, ctx):
+    assert MAX_PENDING_PEER == 10
+    students = [make_member(app, f"Student {n}") for n in range(MAX_PENDING_PEER + 1)]
+    for n, student in enumerate(students[:MAX_PENDING_PEER]):
+        people[f"s{n}"] = student
+        ask(people, "amira", f"s{n}", PEER)
+    people["eleventh"] = students[-1]
+    _refuse_ask(people, "amira", "eleventh", PEER, TOO_MANY_PEER)
+    assert "10 peer requests waiting" in TOO_MANY_PEER
+    assert request_problem(person(people["amira"]), person(people["kaur"]), MENTORING) is None  # its own cap
+    assert request_problem(person(people["ben"]), person(people["eleventh"]), PEER) is None  # hers alone
+    withdraw(
+        db.session.scalars(select(MentoringRequest).filter_by(recipient_id=people["s0"])).one(),
+        person(people["amira"]),
+    )
+    db.session.commit()
+    ask(people, "amira", "eleventh", PEER)
 
 
 def test_peers_more_than_one_stage_apart(app, people, ctx):
@@ -1006,6 +1111,8 @@ class RequestLifecycle(RuleBasedStateMachine):
         self.context.push()
         self.emails = {name: person(user_id).email for name, user_id in self.ids.items()}
         self.expected: Counter[tuple[str, str]] = Counter()
+        # (sender, recipient, kind) declined, or withdrawn by the sender: not again for weeks.
+        self.cooling: set[tuple[int, int, str]] = set()
 
     def teardown(self) -> None:
         for table in (Connection, MentoringRequest, OutboxMessage):
@@ -1028,7 +1135,7 @@ class RequestLifecycle(RuleBasedStateMachine):
 
     def _may_ask(self, sender: str, recipient: str, kind: str) -> bool:
         a, b = self.ids[sender], self.ids[recipient]
-        if a == b or self._connected(a, b):
+        if a == b or self._connected(a, b) or (a, b, kind) in self.cooling:
             return False
         if any({r.sender_id, r.recipient_id} == {a, b} for r in self._pending()):
             return False
@@ -1111,8 +1218,10 @@ class RequestLifecycle(RuleBasedStateMachine):
                     self.expected["request_withdrawn", self._email(other.recipient_id)] += 1
         elif action == "decline":
             self.expected["request_declined", self._email(request.sender_id)] += 1
+            self.cooling.add((request.sender_id, request.recipient_id, request.kind))
         else:
             self.expected["request_withdrawn", self._email(request.recipient_id)] += 1
+            self.cooling.add((request.sender_id, request.recipient_id, request.kind))
 
     @precondition(lambda self: bool(active_connections()))
     @rule(data=st.data(), by_first=st.booleans())

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
 from mentormatch.errors import render_error
-from mentormatch.extensions import db
+from mentormatch.extensions import db, limiter
 from mentormatch.mentoring import display, service
 from mentormatch.mentoring.forms import AskForm, ReasonForm
 from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
@@ -79,8 +89,18 @@ def _vocabulary(**context: object) -> dict:
 # --- asking ------------------------------------------------------------------------------------
 
 
+def _ask_limit() -> str:
+    return current_app.config["RATELIMIT_ASK"]
+
+
+def _asker() -> str:
+    """Rate-limit key: the signed-in member, whichever address or device they send from."""
+    return f"ask:{current_user.get_id()}"
+
+
 @bp.route("/requests/new/<int:user_id>", methods=["GET", "POST"])
 @verified_required
+@limiter.limit(_ask_limit, key_func=_asker, methods=["POST"])
 def ask(user_id: int) -> ResponseReturnValue:
     """Ask someone for mentoring (?kind=mentoring) or to connect as peers (?kind=peer)."""
     kind = request.args.get("kind", MENTORING)

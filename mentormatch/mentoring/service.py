@@ -37,11 +37,22 @@ from mentormatch.vocabulary import STAGE_BY_CODE
 from mentormatch.web import absolute_url
 
 MAX_PENDING = 3  # mentoring requests a mentee may have waiting at once
+# Peer requests cost the sender nothing, so without a cap one person could ask everyone at once;
+# ten waiting is more than anyone making real connections needs.
+MAX_PENDING_PEER = 10
 ANSWER_WITHIN = timedelta(days=14)
 REMIND_AFTER = timedelta(days=7)
+# Asking again straight after a no is pressure, not a request: a month lets circumstances change.
+AFTER_DECLINED = timedelta(days=30)
+# Withdraw-and-ask-again would email the same person over and over: a week between asks.
+AFTER_WITHDRAWN = timedelta(days=7)
 TOO_MANY = (
     f"You already have {MAX_PENDING} mentoring requests waiting for an answer. "
     "Withdraw one, or wait for an answer, before asking someone else."
+)
+TOO_MANY_PEER = (
+    f"You already have {MAX_PENDING_PEER} peer requests waiting for an answer. "
+    "Wait for some answers, or withdraw one, before asking someone else."
 )
 MATCHED_ELSEWHERE = "They have found a mentor, so their other requests were withdrawn."
 
@@ -56,11 +67,9 @@ class RequestProblem(Exception):
 def send_request(sender: User, recipient: User, kind: str, message: str = "") -> MentoringRequest:
     """Ask `recipient` for mentoring, or to connect as peers. Raises RequestProblem."""
     _check_can_ask(sender, recipient, kind)
-    if kind == MENTORING:
-        # Lock the mentee's row so two requests sent at once can't both be the third.
-        db.session.execute(select(User.id).where(User.id == sender.id).with_for_update())
-        if pending_mentoring_count(sender) >= MAX_PENDING:
-            raise RequestProblem(TOO_MANY)
+    # Lock the sender's row so two requests sent at once can't both be the one over the cap.
+    db.session.execute(select(User.id).where(User.id == sender.id).with_for_update())
+    _check_room(sender, kind)
     now = utcnow()
     request = MentoringRequest(
         kind=kind,
@@ -94,8 +103,7 @@ def request_problem(sender: User, recipient: User, kind: str) -> str | None:
     """Why `sender` can't ask `recipient` now (in words for them), or None when they can."""
     try:
         _check_can_ask(sender, recipient, kind)
-        if kind == MENTORING and pending_mentoring_count(sender) >= MAX_PENDING:
-            raise RequestProblem(TOO_MANY)
+        _check_room(sender, kind)
     except RequestProblem as problem:
         return str(problem)
     return None
@@ -129,6 +137,7 @@ def _check_can_ask(sender: User, recipient: User, kind: str) -> None:
         raise RequestProblem(
             f"{recipient.display_name} has already sent you a request: answer it on your requests page."
         )
+    _check_cooled_down(sender, recipient, kind)
     rank, their_rank = _rank(sender), _rank(recipient)
     if kind == MENTORING:
         declared = select(MentorExclusion.id).where(
@@ -155,6 +164,56 @@ def _check_can_ask(sender: User, recipient: User, kind: str) -> None:
         )
 
 
+def _check_room(sender: User, kind: str) -> None:
+    if kind == MENTORING and pending_mentoring_count(sender) >= MAX_PENDING:
+        raise RequestProblem(TOO_MANY)
+    if kind == PEER and _pending_count(sender, PEER) >= MAX_PENDING_PEER:
+        raise RequestProblem(TOO_MANY_PEER)
+
+
+def _check_cooled_down(sender: User, recipient: User, kind: str) -> None:
+    """Refuse asking again too soon after they declined, or after the sender withdrew, saying from when."""
+    now = utcnow()
+    recent = db.session.execute(
+        select(MentoringRequest.status, MentoringRequest.decided_at).where(
+            MentoringRequest.sender_id == sender.id,
+            MentoringRequest.recipient_id == recipient.id,
+            MentoringRequest.kind == kind,
+            # A withdrawal with a reason was ours (matched elsewhere, the mentor paused, an account
+            # closed), not the sender's own: only the sender's own withdrawals leave reason empty.
+            or_(
+                MentoringRequest.status == DECLINED,
+                (MentoringRequest.status == WITHDRAWN) & MentoringRequest.reason.is_(None),
+            ),
+            MentoringRequest.decided_at > now - max(AFTER_DECLINED, AFTER_WITHDRAWN) - timedelta(days=1),
+        )
+    ).all()
+    waits = [
+        (_whole_days_after(decided_at + (AFTER_DECLINED if status == DECLINED else AFTER_WITHDRAWN)), status)
+        for status, decided_at in recent
+        if decided_at is not None
+    ]
+    waits = [(again, status) for again, status in waits if now < again]
+    if not waits:
+        return
+    again, status = max(waits)
+    when = f"{again:%-d %B %Y}"
+    if status == DECLINED:
+        raise RequestProblem(
+            f"{recipient.display_name} couldn't take on your last request. "
+            f"You can ask them again from {when}; meanwhile, try someone else from your suggestions."
+        )
+    raise RequestProblem(
+        f"You withdrew your last request to {recipient.display_name}. You can ask them again from {when}."
+    )
+
+
+def _whole_days_after(moment: datetime) -> datetime:
+    """The next midnight (UTC), so that "from 2 April" holds all of 2 April, never part of the day before."""
+    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight if midnight == moment else midnight + timedelta(days=1)
+
+
 def _rank(user: User) -> int | None:
     stage = STAGE_BY_CODE.get(user.career_stage or "")
     return stage.rank if stage else None
@@ -162,10 +221,14 @@ def _rank(user: User) -> int | None:
 
 def pending_mentoring_count(user: User) -> int:
     """Mentoring requests this person has sent that are waiting for an answer."""
+    return _pending_count(user, MENTORING)
+
+
+def _pending_count(user: User, kind: str) -> int:
     return db.session.scalar(
         select(func.count()).where(
             MentoringRequest.sender_id == user.id,
-            MentoringRequest.kind == MENTORING,
+            MentoringRequest.kind == kind,
             MentoringRequest.status == PENDING,
         )
     )
