@@ -22,6 +22,7 @@ from mentormatch.profiles.service import stage_changed
 from tests.factories import make_member
 from tests.helpers import PASSWORD, ROLES, csrf_from, log_in, make_user, outbox, submit
 from tests.test_mentor_applications import GOOD
+from tests.test_mentoring_pages import assert_own_ids
 
 HTMX = {"HX-Request": "true"}
 
@@ -496,3 +497,35 @@ def test_bulk_approval_with_an_odd_id_says_so_and_approves_nothing(app, odd, htm
     assert "The selection wasn&#39;t understood, so nothing was approved." in response.get_data(as_text=True)
     assert status_of(app, user_id) == "pending" and audit(app) == []
     assert [m.kind for m in outbox(app)] == ["mentor_application_received"]
+
+
+def test_two_open_reason_forms_in_the_queue_have_their_own_ids(app):
+    """htmx opens each row's reject or suspend form in place, so the queue can hold several at once."""
+    first, _ = applicant(app, "first@nhs.net", name="Dr First")
+    second, _ = applicant(app, "second@nhs.net", name="Dr Second")
+    mentors = [make_member(app, f"Dr Mentor {n}", stage="consultant", mentor=True) for n in range(2)]
+    admin = admin_client(app)
+    for application in (pending_application(app, first), pending_application(app, second)):
+        url = f"/admin/mentors/applications/{application}/reject"
+        assert_own_ids(admin.get(url, headers=HTMX).get_data(as_text=True), f"reject-{application}")
+        invalid = admin.post(url, data={"csrf_token": token(admin), "reason": ""}, headers=HTMX)
+        assert invalid.status_code == 422
+        assert_own_ids(invalid.get_data(as_text=True), f"reject-{application}", errors=True)
+    for user_id in mentors:
+        url = f"/admin/mentors/{user_id}/suspend"
+        assert_own_ids(admin.get(url, headers=HTMX).get_data(as_text=True), f"suspend-{user_id}")
+        invalid = admin.post(url, data={"csrf_token": token(admin), "reason": ""}, headers=HTMX)
+        assert invalid.status_code == 422
+        assert_own_ids(invalid.get_data(as_text=True), f"suspend-{user_id}", errors=True)
+    # The page without htmx, and posting by the unchanged field names.
+    application = pending_application(app, first)
+    assert_own_ids(
+        admin.get(f"/admin/mentors/applications/{application}/reject").get_data(as_text=True),
+        f"reject-{application}",
+    )
+    response = admin.post(
+        f"/admin/mentors/applications/{application}/reject",
+        data={"csrf_token": token(admin), "reason": "Not yet."},
+        headers=HTMX,
+    )
+    assert response.status_code == 200 and status_of(app, first) == "rejected"

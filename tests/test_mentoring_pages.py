@@ -911,3 +911,51 @@ def test_asking_again_soon_after_a_decline_is_a_409_that_says_from_when(app, peo
         in response.get_data(as_text=True)
     )
     assert count(app, MentoringRequest) == 1
+
+
+def assert_own_ids(html: str, stem: str, *, errors: bool = False) -> None:
+    """One open reason form's ids all start with `stem`; its label and error links point at its textarea."""
+    textarea = re.search(r"<textarea[^>]*>", html).group(0)
+    assert f'id="{stem}-reason"' in textarea and 'name="reason"' in textarea
+    assert re.search(r'<label[^>]*for="([^"]+)"', html).group(1) == f"{stem}-reason"
+    assert f'id="{stem}-csrf_token"' in html and 'name="csrf_token"' in html
+    assert 'id="reason"' not in html and 'id="csrf_token"' not in html
+    if errors:
+        assert f'aria-labelledby="{stem}-error-summary-title"' in html
+        assert f'<h2 id="{stem}-error-summary-title">' in html
+        assert f'href="#{stem}-reason"' in html and f"{stem}-reason-error" in textarea
+
+
+def test_two_open_reason_forms_on_one_page_have_their_own_ids(app, people):
+    """htmx opens each row's decline (or end) form in place, so one page can hold several."""
+    first = asked(app, people)
+    second = asked(app, people, signed_in(app, "sam@example.ac.uk"))
+    mentor = signed_in(app, MENTOR)
+    too_long = {"reason": "x" * 3000}
+    for request_id in (first, second):
+        form = mentor.get(f"/requests/{request_id}/decline", headers=HTMX).get_data(as_text=True)
+        assert_own_ids(form, f"decline-{request_id}")
+        invalid = post(mentor, f"/requests/{request_id}/decline", too_long, headers=HTMX)
+        assert invalid.status_code == 422
+        assert_own_ids(invalid.get_data(as_text=True), f"decline-{request_id}", errors=True)
+    page = mentor.get(f"/requests/{first}/decline").get_data(as_text=True)  # the page without htmx too
+    assert_own_ids(page, f"decline-{first}")
+    assert post(mentor, f"/requests/{first}/decline", {"reason": "Full."}).status_code == 303  # same names
+
+    assert post(mentor, f"/requests/{second}/accept").status_code == 303
+    connection = count(app, Connection)
+    form = mentor.get(f"/connections/{connection}/end", headers=HTMX).get_data(as_text=True)
+    assert_own_ids(form, f"end-{connection}")
+    invalid = post(mentor, f"/connections/{connection}/end", too_long, headers=HTMX)
+    assert invalid.status_code == 422
+    assert_own_ids(invalid.get_data(as_text=True), f"end-{connection}", errors=True)
+    assert post(mentor, f"/connections/{connection}/end", {"reason": "Moving."}).status_code == 303
+
+
+def test_an_ask_forms_error_summary_has_its_own_title_id(app, people):
+    student = signed_in(app, STUDENT)
+    invalid = ask(student, people["mentor"], message="  ", headers=HTMX, page=f"/people/{people['mentor']}")
+    assert invalid.status_code == 422
+    body = invalid.get_data(as_text=True)
+    stem = f"ask-{people['mentor']}"
+    assert f'<h2 id="{stem}-error-summary-title">' in body and f'id="{stem}-csrf_token"' in body

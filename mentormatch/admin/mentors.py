@@ -189,7 +189,7 @@ def reject_application(application_id: int) -> ResponseReturnValue:
     applicant = application.applicant
     if not application.is_pending:
         return _answer(applicant, 409, problem=service.already_decided(application))
-    form = ReasonForm()
+    form = ReasonForm(id_stem=f"reject-{application.id}")
     if form.validate_on_submit():
         try:
             service.reject(application, current_user, form.reason.data)
@@ -208,7 +208,7 @@ def reject_application(application_id: int) -> ResponseReturnValue:
 def suspend_mentor(user_id: int) -> ResponseReturnValue:
     """The form to suspend a mentor with a reason, and suspending them."""
     user = _mentor_or_404(user_id)
-    form = ReasonForm()
+    form = ReasonForm(id_stem=f"suspend-{user.id}")
     form.reason.label.text = "Reason for suspending"
     if form.validate_on_submit():
         try:

@@ -15,6 +15,18 @@ def _strip(value: str | None) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def use_own_ids(form: FlaskForm, stem: str) -> None:
+    """Ids of one object's form (`decline-12-reason`), so several open on one page stay unique.
+
+    Names don't change, so posts still work. The error summary's title takes its id from the
+    form's prefix; the fields were named when the form was built, so setting it now renames nothing.
+    """
+    for field in form:
+        field.id = f"{stem}-{field.name}"
+        field.label.field_id = field.id
+    form._prefix = f"{stem}-"
+
+
 class AskForm(FlaskForm):
     """Asking someone for mentoring (a message is needed) or to connect as peers (a note is optional)."""
 
@@ -32,9 +44,7 @@ class AskForm(FlaskForm):
         self.kind = kind
         if person_id is not None:
             # Several cards on /matches may hold an open form at once: ids stay unique, names don't change.
-            for field in (self.message, self.csrf_token):
-                field.id = f"ask-{person_id}-{field.name}"
-                field.label.field_id = field.id
+            use_own_ids(self, f"ask-{person_id}")
         if kind == MENTORING:
             self.message.label.text = "What do you hope to get from mentoring?"
             self.message.validators = [
@@ -44,7 +54,8 @@ class AskForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    """An optional reason: declining a request, or ending a connection."""
+    """An optional reason: declining a request (`id_stem` "decline-<id>"), or ending a connection
+    ("end-<id>"). Several rows on one page may hold an open form, so each has its own ids."""
 
     reason = TextAreaField(
         "Reason (optional)",
@@ -55,3 +66,8 @@ class ReasonForm(FlaskForm):
             no_control_characters_but_line_breaks,
         ],
     )
+
+    def __init__(self, *args: object, id_stem: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if id_stem is not None:
+            use_own_ids(self, id_stem)

@@ -199,7 +199,7 @@ def decline_request(request_id: int) -> ResponseReturnValue:
     found = get_request_or_404(request_id, me, RECIPIENT)
     if not found.is_pending:
         return _request_problem(found, "This request has already been answered.")
-    form = ReasonForm()
+    form = ReasonForm(id_stem=f"decline-{found.id}")
     if form.validate_on_submit():
         try:
             service.decline(found, me, form.reason.data or "")
@@ -254,7 +254,7 @@ def end_connection(connection_id: int) -> ResponseReturnValue:
     connection = get_connection_or_404(connection_id, me)
     if not connection.is_active:
         return _connection_problem(connection, "This connection has already ended.")
-    form = ReasonForm()
+    form = ReasonForm(id_stem=f"end-{connection.id}")
     if form.validate_on_submit():
         other = connection.other(me).display_name
         try:

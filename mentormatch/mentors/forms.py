@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from mentormatch import limits
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
 from mentormatch.accounts.models import User
+from mentormatch.mentoring.forms import use_own_ids
 from mentormatch.mentors.service import Application, exclusions_for, latest_application
 from mentormatch.profiles.forms import CheckboxesField
 from mentormatch.registration import BODY_BY_STAGE, normalise_registration_number, registration_problem
@@ -166,7 +167,11 @@ class MentorApplicationForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    """The reason an admin gives for turning down or suspending a mentor: the mentor is shown it."""
+    """The reason an admin gives for turning down or suspending a mentor: the mentor is shown it.
+
+    The queue may hold several open at once: `id_stem` ("reject-<application id>", "suspend-<user id>")
+    keeps each one's ids its own.
+    """
 
     reason = TextAreaField(
         "Reason",
@@ -177,6 +182,11 @@ class ReasonForm(FlaskForm):
             no_control_characters_but_line_breaks,
         ],
     )
+
+    def __init__(self, *args: object, id_stem: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if id_stem is not None:
+            use_own_ids(self, id_stem)
 
 
 # Not a form field: kept here so the template and the form agree on the words.
