@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from mentormatch import parse_id
 from mentormatch.accounts.models import User
 from mentormatch.admin import admin_required, bp
 from mentormatch.extensions import db
@@ -238,18 +239,13 @@ def reinstate_mentor(user_id: int) -> ResponseReturnValue:
 # --- deciding several ------------------------------------------------------------------------------
 
 
-MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
-
-
 def application_ids(values: list[str]) -> list[int] | None:
     """The distinct ids posted, in order; None when any is not a plain id (e.g. "²", "-1", "1e9")."""
-    # str.isdigit() is True for "²" and "٣", which int() refuses or reads as another number; and
-    # int() refuses strings of thousands of digits, so the length is checked first.
-    if not all(
-        value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID for value in values
-    ):
+    # str.isdigit() is True for "²", which int() refuses: parse_id takes ASCII digits in range only.
+    ids = [parse_id(value) for value in values]
+    if None in ids:
         return None
-    return sorted({int(value) for value in values})
+    return sorted(set(ids))
 
 
 @bp.post("/mentors/approve")
