@@ -21,7 +21,8 @@ from aiosmtpd.controller import Controller
 
 from mentormatch.extensions import db
 from mentormatch.mail import send_email
-from mentormatch.mail.delivery import build_message, deliver_pending
+from mentormatch.mail.delivery import deliver_pending
+from mentormatch.mail.message import build_message
 from mentormatch.mail.models import OutboxMessage
 from tests.helpers import outbox
 from tests.smtp_server import RecordingHandler, SMTPServer, free_port, smtp_settings
