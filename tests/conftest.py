@@ -84,6 +84,20 @@ def empty_all_tables(app: Flask) -> None:
 
 
 @pytest.fixture
+def pg_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
+    """An app on PostgreSQL whatever the parametrization, for races: row locks mean nothing on SQLite.
+
+    Used by tests that run once, on PostgreSQL only; without TEST_DATABASE_URL they skip, which
+    CI never allows (it refuses to start without TEST_DATABASE_URL).
+    """
+    if not POSTGRES_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    app = create_app(make_test_config(request.getfixturevalue("postgres_ready"), tmp_path))
+    yield app
+    empty_all_tables(app)
+
+
+@pytest.fixture
 def app_config() -> dict:
     """Per-test overrides for the app's settings; override this fixture to change them."""
     return {}

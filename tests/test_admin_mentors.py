@@ -335,9 +335,9 @@ def test_the_queue_filters_by_status_stage_region_and_specialty(app):
 # --- two admins at once ----------------------------------------------------------------------------
 
 
-def test_two_admins_approving_at_once_end_with_one_decision(app, database_url_kind):
-    if database_url_kind != "postgresql":
-        pytest.skip("PostgreSQL runs the two decisions in parallel; SQLite takes one writer at a time")
+def test_two_admins_approving_at_once_end_with_one_decision(pg_app):
+    """On PostgreSQL, where the two decisions really run in parallel (SQLite takes one writer at a time)."""
+    app = pg_app
     user_id, _ = applicant(app)
     application_id = pending_application(app, user_id)
     admins = [

@@ -7,14 +7,13 @@ as two web processes would, and a change made through one must show in the other
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, insert, select
 
-from mentormatch import create_app
 from mentormatch.accounts.models import User
 from mentormatch.accounts.service import delete_account
 from mentormatch.database import utcnow
@@ -34,7 +33,6 @@ from mentormatch.matching.service import (
 from mentormatch.mentoring.models import MENTORING, PEER, Connection, MentoringRequest
 from mentormatch.mentoring.service import ANSWER_WITHIN, accept, send_request
 from mentormatch.profiles.models import Profile
-from tests.conftest import POSTGRES_URL, empty_all_tables, make_test_config
 from tests.factories import make_member
 
 
@@ -454,16 +452,6 @@ def test_a_fitted_engine_applies_changes_that_arrive_out_of_order(app):
 
 
 # --- real uncommitted transactions on PostgreSQL --------------------------------------------------
-
-
-@pytest.fixture
-def pg_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
-    if not POSTGRES_URL:  # never in CI: conftest refuses to start there without TEST_DATABASE_URL
-        pytest.skip("TEST_DATABASE_URL is not set")
-    create_app(make_test_config(POSTGRES_URL, tmp_path))  # every model imported before the tables are made
-    app = create_app(make_test_config(request.getfixturevalue("postgres_ready"), tmp_path))
-    yield app
-    empty_all_tables(app)
 
 
 def test_a_change_committing_late_with_a_lower_id_is_not_lost(pg_app):

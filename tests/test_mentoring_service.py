@@ -70,7 +70,7 @@ from mentormatch.mentoring.service import (
 from mentormatch.mentors import service as mentors_service
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import stage_changed
-from tests.conftest import POSTGRES_URL, empty_all_tables, make_test_config
+from tests.conftest import make_test_config
 from tests.factories import make_member
 
 # --- reading the database -----------------------------------------------------------------------
@@ -861,17 +861,6 @@ def test_a_deleted_mentor_ends_mentorships_and_withdraws_requests_to_them(people
 
 
 # --- races on PostgreSQL --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pg_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
-    """An app on PostgreSQL, whatever the parametrization: these tests mean nothing on SQLite."""
-    if not POSTGRES_URL:  # never in CI: conftest refuses to start there without TEST_DATABASE_URL
-        pytest.skip("TEST_DATABASE_URL is not set")
-    create_app(make_test_config(POSTGRES_URL, tmp_path))  # every model imported before the tables are made
-    app = create_app(make_test_config(request.getfixturevalue("postgres_ready"), tmp_path))
-    yield app
-    empty_all_tables(app)
 
 
 HOLD = 0.5  # seconds a winner keeps its transaction open after taking the place

@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from mentormatch import create_app
 from mentormatch.accounts.models import User
 from mentormatch.admin.audit import AuditEntry
 from mentormatch.extensions import db
@@ -23,7 +22,6 @@ from mentormatch.rounds.models import MatchingRound, RoundPair
 from mentormatch.rounds.publishing import publish_round, round_csv
 from mentormatch.rounds.service import RoundProblem, change_pair, create_round, run_round
 from mentormatch.rounds.solver import ALL_FULL
-from tests.conftest import POSTGRES_URL, empty_all_tables, make_test_config
 from tests.factories import make_member
 from tests.helpers import ROLES, csrf_from, make_user, outbox, submit
 
@@ -481,17 +479,6 @@ def test_publishing_withdraws_a_matched_mentees_other_requests_and_tells_those_m
 
 
 # --- races on PostgreSQL --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pg_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
-    """An app on PostgreSQL, whatever the parametrization: row locks mean nothing on SQLite."""
-    if not POSTGRES_URL:  # never in CI: conftest refuses to start there without TEST_DATABASE_URL
-        pytest.skip("TEST_DATABASE_URL is not set")
-    create_app(make_test_config(POSTGRES_URL, tmp_path))  # every model imported before the tables are made
-    app = create_app(make_test_config(request.getfixturevalue("postgres_ready"), tmp_path))
-    yield app
-    empty_all_tables(app)
 
 
 HOLD = 0.5  # seconds the first admin keeps their transaction open
