@@ -16,7 +16,7 @@ from mentormatch.database import utcnow
 from mentormatch.extensions import db
 from mentormatch.matching.models import Dismissal
 from mentormatch.matching.service import suggestions_for
-from mentormatch.mentoring.service import send_request
+from mentormatch.mentoring.asking import send_request
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import tags_named
 from tests.helpers import PASSWORD, ROLES, csrf_from, log_in

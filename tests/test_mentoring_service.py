@@ -33,6 +33,18 @@ from mentormatch.database import utcnow
 from mentormatch.extensions import db
 from mentormatch.mail.models import OutboxMessage
 from mentormatch.matching.models import MatchingChange
+from mentormatch.mentoring.asking import (
+    AFTER_DECLINED,
+    AFTER_WITHDRAWN,
+    ANSWER_WITHIN,
+    MAX_PENDING_PEER,
+    TOO_MANY,
+    TOO_MANY_PEER,
+    connected,
+    pending_mentoring_count,
+    request_problem,
+    send_request,
+)
 from mentormatch.mentoring.models import (
     ACCEPTED,
     DECLINED,
@@ -46,24 +58,14 @@ from mentormatch.mentoring.models import (
     MentoringRequest,
 )
 from mentormatch.mentoring.service import (
-    AFTER_DECLINED,
-    AFTER_WITHDRAWN,
-    ANSWER_WITHIN,
     MATCHED_ELSEWHERE,
-    MAX_PENDING_PEER,
-    TOO_MANY,
-    TOO_MANY_PEER,
     RequestProblem,
     accept,
     close_requests_to,
-    connected,
     decline,
     end_connection,
     free_place,
-    pending_mentoring_count,
     remind_and_expire,
-    request_problem,
-    send_request,
     take_place,
     withdraw,
 )

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select, update
 from mentormatch.accounts.models import User
 from mentormatch.demo.logins import DEMO_LOGINS
 from mentormatch.extensions import db
+from mentormatch.mentoring.asking import ANSWER_WITHIN, MAX_PENDING
 from mentormatch.mentoring.models import (
     ACCEPTED,
     DECLINED,
@@ -28,7 +29,7 @@ from mentormatch.mentoring.models import (
     Connection,
     MentoringRequest,
 )
-from mentormatch.mentoring.service import ANSWER_WITHIN, MATCHED_ELSEWHERE, MAX_PENDING
+from mentormatch.mentoring.service import MATCHED_ELSEWHERE
 from mentormatch.profiles.models import Profile
 from mentormatch.vocabulary import GOALS, SPECIALTIES, STAGE_BY_CODE
 

@@ -12,8 +12,8 @@ from sqlalchemy import or_, select
 from mentormatch.accounts.models import User
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
+from mentormatch.mentoring.asking import connected, request_problem
 from mentormatch.mentoring.models import KINDS, MENTORING, PENDING, Connection, MentoringRequest
-from mentormatch.mentoring.service import connected, request_problem
 
 DAY = 86400  # seconds
 

@@ -21,15 +21,10 @@ from mentormatch.accounts.sessions import verified_required
 from mentormatch.errors import render_error
 from mentormatch.extensions import db, limiter
 from mentormatch.mentoring import display, service
+from mentormatch.mentoring.asking import ANSWER_WITHIN, request_problem, send_request
 from mentormatch.mentoring.forms import AskForm, ReasonForm
 from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
-from mentormatch.mentoring.service import (
-    ANSWER_WITHIN,
-    MATCHED_ELSEWHERE,
-    RequestProblem,
-    request_problem,
-    send_request,
-)
+from mentormatch.mentoring.service import MATCHED_ELSEWHERE, RequestProblem
 from mentormatch.vocabulary import GOALS, SPECIALTIES
 from mentormatch.web import is_htmx, render_fragment
 
