@@ -19,7 +19,7 @@ from mentormatch import parse_id
 from mentormatch.accounts.models import User
 from mentormatch.admin import admin_required, bp
 from mentormatch.extensions import db
-from mentormatch.mentors import service
+from mentormatch.mentors import decisions, service
 from mentormatch.mentors.forms import ReasonForm
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, MENTOR_STATUSES, PENDING, MentorApplication
 from mentormatch.mentors.service import MentorProblem
@@ -174,7 +174,7 @@ def approve_application(application_id: int) -> ResponseReturnValue:
     application = _application_or_404(application_id)
     applicant = application.applicant
     try:
-        service.approve(application, current_user)
+        decisions.approve(application, current_user)
     except MentorProblem as problem:
         db.session.rollback()
         return _answer(applicant, 409, problem=str(problem))
@@ -189,11 +189,11 @@ def reject_application(application_id: int) -> ResponseReturnValue:
     application = _application_or_404(application_id)
     applicant = application.applicant
     if not application.is_pending:
-        return _answer(applicant, 409, problem=service.already_decided(application))
+        return _answer(applicant, 409, problem=decisions.already_decided(application))
     form = ReasonForm(id_stem=f"reject-{application.id}")
     if form.validate_on_submit():
         try:
-            service.reject(application, current_user, form.reason.data)
+            decisions.reject(application, current_user, form.reason.data)
         except MentorProblem as problem:
             db.session.rollback()
             return _answer(applicant, 409, problem=str(problem))
@@ -213,7 +213,7 @@ def suspend_mentor(user_id: int) -> ResponseReturnValue:
     form.reason.label.text = "Reason for suspending"
     if form.validate_on_submit():
         try:
-            service.suspend(user, current_user, form.reason.data)
+            decisions.suspend(user, current_user, form.reason.data)
         except MentorProblem as problem:
             db.session.rollback()
             return _answer(user, 409, problem=str(problem))
@@ -228,7 +228,7 @@ def reinstate_mentor(user_id: int) -> ResponseReturnValue:
     """Reinstate a suspended mentor (they are emailed)."""
     user = _mentor_or_404(user_id)
     try:
-        service.reinstate(user, current_user)
+        decisions.reinstate(user, current_user)
     except MentorProblem as problem:
         db.session.rollback()
         return _answer(user, 409, problem=str(problem))
@@ -269,7 +269,7 @@ def approve_selected() -> ResponseReturnValue:
     for application in applications:
         try:
             with db.session.begin_nested():
-                service.approve(application, current_user)
+                decisions.approve(application, current_user)
             approved.append(application.applicant.display_name)
         except MentorProblem as problem:
             skipped.append(f"{application.applicant.display_name}: {problem}")

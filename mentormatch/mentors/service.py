@@ -1,29 +1,22 @@
-"""Applying to mentor, the admins' decisions, pausing, suspending, and mentors' exclusions.
+"""Applying to mentor, and the people a mentor must never be matched with (their exclusions).
 
-Every change of state that can race is one conditional UPDATE (`… WHERE status = 'pending'`) with
-a row-count check: two admins deciding the same application at once end with one decision, and
-the other is told who decided and when. The admin's audit entry and the applicant's email join the
-same transaction. The caller commits.
+The admins' decisions and a mentor's pause are in decisions.py. The caller commits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
-from mentormatch.admin.audit import last_entry, record
 from mentormatch.database import utcnow
 from mentormatch.extensions import db
 from mentormatch.limits import MIN_CAPACITY
 from mentormatch.mail import send_email
-from mentormatch.matching.service import note_change
-from mentormatch.mentoring.service import close_requests_to
 from mentormatch.mentors.models import (
     APPROVED,
     FROM_PROFILE,
@@ -209,174 +202,6 @@ def make_missing_applications() -> int:
         except IntegrityError:
             pass
     return made
-
-
-# --- the admins' decisions -------------------------------------------------------------------------
-
-
-def mentor_state(profile: Profile) -> dict[str, Any]:
-    """What an audit entry records about a mentor, before and after an action."""
-    return {
-        "mentor_status": profile.mentor_status,
-        "capacity": profile.mentor_capacity,
-        "offers": sorted(profile.offers),
-    }
-
-
-def already_decided(application: MentorApplication) -> str:
-    """'Already approved by Dr Ada Admin at 14:05 on 3 March 2025.', for the admin who came second."""
-    words = DECIDED_WORDS.get(application.status, application.status)
-    by = f" by {application.decided_by.display_name}" if application.decided_by else ""
-    when = f" at {at_time(application.decided_at)}" if application.decided_at else ""
-    return f"Already {words}{by}{when}. Nothing was changed."
-
-
-def _decide(application: MentorApplication, admin: User, status: str, reason: str | None) -> None:
-    profile = application.applicant.profile
-    if application.is_pending and (profile is None or profile.mentor_status != PENDING):
-        raise MentorProblem(
-            f"{application.applicant.display_name} is no longer waiting for approval "
-            "(their career stage changed, or they closed their account). Nothing was changed."
-        )
-    result = db.session.execute(
-        update(MentorApplication)
-        .where(MentorApplication.id == application.id, MentorApplication.status == PENDING)
-        .values(status=status, decided_by_id=admin.id, decided_at=utcnow(), reason=reason)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.refresh(application)
-        raise MentorProblem(already_decided(application))
-    db.session.refresh(application)
-
-
-def approve(application: MentorApplication, admin: User) -> None:
-    """Approve a waiting application: the applicant becomes a mentor with what they asked for."""
-    _decide(application, admin, APPROVED, None)
-    applicant = application.applicant
-    profile = applicant.profile
-    before = mentor_state(profile)
-    profile.offers_mentoring = True
-    profile.mentor_status = APPROVED
-    profile.mentor_capacity = application.capacity
-    profile.offers = list(application.offers)
-    if application.specialties:
-        profile.specialties = list(application.specialties)
-    if application.hours_a_month:
-        profile.availability_hours = application.hours_a_month
-    if application.registration_number:
-        profile.registration_number = application.registration_number
-    db.session.flush()  # the ORM notes the change for matching
-    record(admin, "mentor.approve", applicant, before, mentor_state(profile))
-    send_email(
-        applicant.email,
-        "mentor_approved",
-        "You're now a MentorMatch mentor",
-        user=applicant,
-        application=application,
-        link=absolute_url("mentoring.requests"),
-        status_link=absolute_url("mentors.status"),
-    )
-
-
-def reject(application: MentorApplication, admin: User, reason: str) -> None:
-    """Turn down a waiting application, with a reason the applicant is shown; they may apply again."""
-    _decide(application, admin, REJECTED, reason)
-    applicant = application.applicant
-    profile = applicant.profile
-    before = mentor_state(profile)
-    profile.mentor_status = REJECTED
-    profile.offers_mentoring = False
-    db.session.flush()
-    record(admin, "mentor.reject", applicant, before, {**mentor_state(profile), "reason": reason})
-    send_email(
-        applicant.email,
-        "mentor_rejected",
-        "Your application to mentor",
-        user=applicant,
-        application=application,
-        reason=reason,
-        link=absolute_url("mentors.apply"),
-    )
-
-
-def _move(user: User, from_statuses: tuple[str, ...], to_status: str) -> str | None:
-    """Change a mentor's status if it is one of from_statuses: the status it had, or None."""
-    profile = user.profile
-    current = profile.mentor_status if profile else None
-    if current not in from_statuses:
-        return None
-    result = db.session.execute(
-        update(Profile)
-        .where(Profile.user_id == user.id, Profile.mentor_status == current)
-        .values(mentor_status=to_status)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(profile)
-    if result.rowcount != 1:
-        return None
-    note_change(user.id)
-    return current
-
-
-def _by_whom(action: str, user: User, words: str) -> str:
-    entry = last_entry(action, user)
-    if entry is None:
-        return f"{words}. Nothing was changed."
-    admin = entry.admin.display_name if entry.admin else "the system"
-    return f"{words} by {admin} at {at_time(entry.created_at)}. Nothing was changed."
-
-
-def suspend(user: User, admin: User, reason: str) -> None:
-    """Stop an approved (or paused) mentor being suggested or asked, until an admin reinstates them."""
-    before = mentor_state(user.profile)
-    if _move(user, (APPROVED, PAUSED), SUSPENDED) is None:
-        if user.profile.mentor_status == SUSPENDED:
-            raise MentorProblem(_by_whom("mentor.suspend", user, "Already suspended"))
-        raise MentorProblem("Only approved mentors can be suspended. Nothing was changed.")
-    # Kind to the mentees waiting: they are told the mentor isn't taking mentees, not why.
-    close_requests_to(user.id, f"{user.display_name} isn't taking mentees at the moment.")
-    record(admin, "mentor.suspend", user, before, {**mentor_state(user.profile), "reason": reason})
-    send_email(
-        user.email,
-        "mentor_suspended",
-        "Your mentoring on MentorMatch is suspended",
-        user=user,
-        reason=reason,
-    )
-
-
-def reinstate(user: User, admin: User) -> None:
-    """Make a suspended mentor available again."""
-    before = mentor_state(user.profile)
-    if _move(user, (SUSPENDED,), APPROVED) is None:
-        if user.profile.mentor_status in (APPROVED, PAUSED):
-            raise MentorProblem(_by_whom("mentor.reinstate", user, "Already reinstated"))
-        raise MentorProblem("Only suspended mentors can be reinstated. Nothing was changed.")
-    record(admin, "mentor.reinstate", user, before, mentor_state(user.profile))
-    send_email(
-        user.email,
-        "mentor_reinstated",
-        "You're mentoring on MentorMatch again",
-        user=user,
-        link=absolute_url("mentoring.requests"),
-    )
-
-
-# --- the mentor's own pause ------------------------------------------------------------------------
-
-
-def pause(user: User) -> None:
-    """Stop being suggested or asked for a while; current mentees stay connected, waiting requests close."""
-    if _move(user, (APPROVED,), PAUSED) is None:
-        raise MentorProblem("Only an approved mentor can pause.")
-    close_requests_to(user.id, f"{user.display_name} has paused mentoring for now.")
-
-
-def resume(user: User) -> None:
-    """Be suggested and asked again after a pause."""
-    if _move(user, (PAUSED,), APPROVED) is None:
-        raise MentorProblem("Your mentoring isn't paused.")
 
 
 # --- accounts closing, and their data --------------------------------------------------------------
