@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     abort,
@@ -166,18 +168,27 @@ def _request_problem(found: MentoringRequest, problem: str) -> ResponseReturnVal
     return page, 409
 
 
+def _attempt(
+    found: MentoringRequest, step: Callable[..., object], *args: object
+) -> ResponseReturnValue | None:
+    """Take a step of the lifecycle and commit; if the service refuses, roll back and answer 409."""
+    try:
+        step(*args)
+    except RequestProblem as problem:
+        db.session.rollback()
+        return _request_problem(found, str(problem))
+    db.session.commit()
+    return None
+
+
 @bp.post("/requests/<int:request_id>/accept")
 @verified_required
 def accept_request(request_id: int) -> ResponseReturnValue:
     """Accept a request you received: you are connected, and they are told."""
     me = _me()
     found = get_request_or_404(request_id, me, RECIPIENT)
-    try:
-        service.accept(found, me)
-    except RequestProblem as problem:
-        db.session.rollback()
-        return _request_problem(found, str(problem))
-    db.session.commit()
+    if (refused := _attempt(found, service.accept, found, me)) is not None:
+        return refused
     sender = found.sender.display_name
     if found.kind == MENTORING:
         done = f"You accepted {sender}'s request: you are now their mentor."
@@ -196,12 +207,8 @@ def decline_request(request_id: int) -> ResponseReturnValue:
         return _request_problem(found, "This request has already been answered.")
     form = ReasonForm(id_stem=f"decline-{found.id}")
     if form.validate_on_submit():
-        try:
-            service.decline(found, me, form.reason.data or "")
-        except RequestProblem as problem:
-            db.session.rollback()
-            return _request_problem(found, str(problem))
-        db.session.commit()
+        if (refused := _attempt(found, service.decline, found, me, form.reason.data or "")) is not None:
+            return refused
         return _request_done(
             found, f"You declined {found.sender.display_name}'s request. We've let them know."
         )
@@ -218,12 +225,8 @@ def withdraw_request(request_id: int) -> ResponseReturnValue:
     """Take back a request you sent; they are told."""
     me = _me()
     found = get_request_or_404(request_id, me, SENDER)
-    try:
-        service.withdraw(found, me)
-    except RequestProblem as problem:
-        db.session.rollback()
-        return _request_problem(found, str(problem))
-    db.session.commit()
+    if (refused := _attempt(found, service.withdraw, found, me)) is not None:
+        return refused
     return _request_done(found, f"You withdrew your request to {found.recipient.display_name}.")
 
 
