@@ -31,7 +31,9 @@ from sqlalchemy import func, select, text, update
 
 from mentormatch import create_app
 from mentormatch.accounts.models import User
-from mentormatch.database import Base, utcnow
+from mentormatch.core.database import Base, utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.content import Suggestions, build_digests
 from mentormatch.digests.models import Digest
 from mentormatch.digests.sending import (
@@ -40,8 +42,6 @@ from mentormatch.digests.sending import (
     queue_due_digests,
     render_digest,
 )
-from mentormatch.extensions import db
-from mentormatch.mail.models import OutboxMessage
 
 SERVER = textwrap.dedent(
     """

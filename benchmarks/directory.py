@@ -30,11 +30,11 @@ from sqlalchemy import Select, create_engine, or_, text
 
 from mentormatch import create_app
 from mentormatch.accounts.passwords import hash_password
-from mentormatch.database import utcnow
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
 from mentormatch.demo.generate import DemoPerson, generate_people
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.demo.seed import seed_members
-from mentormatch.extensions import db
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.search import DirectoryQuery, directory_select, search_terms
 

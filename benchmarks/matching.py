@@ -45,9 +45,9 @@ from random import Random
 
 import numpy as np
 
+from mentormatch.core.vocabulary import GOALS, STAGE_BY_CODE
 from mentormatch.demo.generate import generate_people
 from mentormatch.matching.engine import MatchingEngine, Member
-from mentormatch.vocabulary import GOALS, STAGE_BY_CODE
 
 K = 10
 FULL_REBUILD_UP_TO = 10_000

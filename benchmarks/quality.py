@@ -56,8 +56,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGES
 from mentormatch.matching.engine import MatchingEngine, Member
-from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGES
 
 METHODS = ("random", "tag overlap", "TF-IDF", "ours")
 GINI_LIMIT = 0.4

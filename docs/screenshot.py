@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Route, sync_playwright  # noqa: E402
 
 from mentormatch import create_app  # noqa: E402
+from mentormatch.core.extensions import db  # noqa: E402
+from mentormatch.core.htmx import HTMX_URL  # noqa: E402
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD  # noqa: E402
-from mentormatch.extensions import db  # noqa: E402
-from mentormatch.htmx import HTMX_URL  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, HTMX_FILE, MISSING, serve, stop  # noqa: E402
 from tests.conftest import make_test_config  # noqa: E402
 

@@ -7,36 +7,8 @@ import logging
 from pathlib import Path
 
 from flask import Flask, g
-from werkzeug.routing import IntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
-# The largest id an INTEGER column holds (PostgreSQL's int4): a larger one is no row, not an error.
-MAX_ID = 2**31 - 1
-
-
-class IdConverter(IntegerConverter):
-    """`<int:…>` in every route: ASCII digits up to MAX_ID, else the URL doesn't match (404)."""
-
-    regex = r"[0-9]+"
-
-    def __init__(
-        self,
-        map,
-        fixed_digits: int = 0,
-        min: int | None = None,
-        max: int | None = MAX_ID,
-        signed: bool = False,
-    ) -> None:
-        super().__init__(map, fixed_digits, min, max, signed)
-
-
-def parse_id(text: str | None) -> int | None:
-    """An id typed into a query string or a form: ASCII digits up to MAX_ID, else None."""
-    text = (text or "").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
-        return None
-    number = int(text)
-    return number if number <= MAX_ID else None
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -47,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    from mentormatch.config import load_config
+    from mentormatch.core.config import load_config
 
     load_config(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -63,13 +35,15 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=app.config["PROXY_FIX_X_PROTO"]
         )
     _init_extensions(app)
+    from mentormatch.core.ids import IdConverter
+
     app.url_map.converters["int"] = IdConverter  # before any route is added
     _register_blueprints(app)
     _register_template_globals(app)
     _register_mail_after_request(app)
 
-    from mentormatch.errors import register_error_handlers
-    from mentormatch.security import init_security_headers
+    from mentormatch.core.errors import register_error_handlers
+    from mentormatch.core.security import init_security_headers
 
     register_error_handlers(app)
     init_security_headers(app)
@@ -80,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from mentormatch import models  # noqa: F401  (every table, for Alembic and create_all)
     from mentormatch.accounts.sessions import init_login
-    from mentormatch.extensions import csrf, db, limiter, migrate
+    from mentormatch.core.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
@@ -90,34 +64,30 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from mentormatch import pages
-    from mentormatch.accounts import routes as auth
-    from mentormatch.accounts import settings
-    from mentormatch.admin import audit, mentors, reports, rounds
-    from mentormatch.admin import bp as admin_bp
-    from mentormatch.admin import routes as member_import
-    from mentormatch.digests import routes as digests
-    from mentormatch.matching import routes as matching
-    from mentormatch.mentoring import routes as mentoring
-    from mentormatch.mentors import routes as mentor_pages
-    from mentormatch.profiles import routes as profiles
+    from mentormatch.web import (
+        auth,
+        digests,
+        matching,
+        mentoring,
+        mentors,
+        pages,
+        profiles,
+        settings,
+    )
+    from mentormatch.web.admin import audit, importing, reports, rounds
+    from mentormatch.web.admin import bp as admin_bp
+    from mentormatch.web.admin import mentors as mentor_approval
 
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(settings.bp)
-    app.register_blueprint(profiles.bp)
-    app.register_blueprint(matching.bp)
-    app.register_blueprint(mentoring.bp)
-    app.register_blueprint(mentor_pages.bp)
-    app.register_blueprint(digests.bp)
-    # The admin pages attach themselves to one blueprint when imported (see admin/__init__.py).
-    assert all(module.bp is admin_bp for module in (member_import, mentors, audit, rounds, reports))
+    for module in (pages, auth, settings, profiles, matching, mentoring, mentors, digests):
+        app.register_blueprint(module.bp)
+    # The admin pages attach themselves to one blueprint when imported (see web/admin/__init__.py).
+    assert all(module.bp is admin_bp for module in (importing, mentor_approval, audit, rounds, reports))
     app.register_blueprint(admin_bp)
 
 
 def _register_template_globals(app: Flask) -> None:
-    from mentormatch import htmx, limits
-    from mentormatch.web import absolute_url, field_attributes
+    from mentormatch.core import htmx, limits
+    from mentormatch.core.views import absolute_url, field_attributes
 
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
@@ -133,7 +103,7 @@ def _register_mail_after_request(app: Flask) -> None:
     """In development, deliver queued email as soon as the response is sent."""
     if not app.config["MAIL_DELIVER_AFTER_REQUEST"]:
         return
-    from mentormatch.mail.delivery import deliver_pending
+    from mentormatch.core.mail.delivery import deliver_pending
 
     @app.after_request
     def deliver_after_response(response):
@@ -164,10 +134,10 @@ def _then(body, callback):
 
 def _register_commands(app: Flask) -> None:
     from mentormatch.accounts.cli import users_cli
+    from mentormatch.core.mail.cli import mail_cli
     from mentormatch.demo.cli import seed_demo_command
     from mentormatch.digests.cli import digests_cli
     from mentormatch.importing.cli import import_users_command
-    from mentormatch.mail.cli import mail_cli
     from mentormatch.matching.cli import matches_cli
     from mentormatch.mentoring.cli import requests_cli
 

@@ -1,9 +1,8 @@
 """Every model, imported in one place so Alembic and create_all see all the tables."""
 
 from mentormatch.accounts.models import AccountToken, User
-from mentormatch.admin.audit import AuditEntry
+from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.models import Digest
-from mentormatch.mail.models import OutboxMessage
 from mentormatch.matching.models import Dismissal, MatchingChange, MatchingState
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentors.models import MentorApplication, MentorExclusion
@@ -16,6 +15,7 @@ from mentormatch.profiles.models import (
     profile_interest,
 )
 from mentormatch.rounds.models import MatchingRound, RoundMentee, RoundMentor, RoundPair
+from mentormatch.web.admin.audit import AuditEntry
 
 __all__ = [
     "AccountToken",

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from mentormatch import create_app
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from tests.helpers import log_in, make_user
 
 pytest_plugins = ["tests.smtp_server"]
@@ -40,7 +40,7 @@ def postgres_ready() -> Iterator[str]:
     """TEST_DATABASE_URL with every table freshly created, once per session."""
     engine = create_engine(POSTGRES_URL)
     import mentormatch.models  # noqa: F401  (every table, whichever test file runs first)
-    from mentormatch.database import Base
+    from mentormatch.core.database import Base
 
     # The whole schema: also tables an older checkout made that today's models no longer know.
     with engine.begin() as connection:

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.passwords import hash_password
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail.models import OutboxMessage
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail.models import OutboxMessage
 
 PASSWORD = "correct horse battery staple"
 ROLES = ("anonymous", "unverified", "member", "admin")

@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.passwords import hash_password
-from mentormatch.admin.audit import AuditEntry
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.matching.models import MatchingChange
 from mentormatch.mentors import decisions, service
 from mentormatch.mentors.models import MentorApplication
 from mentormatch.mentors.service import MentorProblem
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import stage_changed
+from mentormatch.web.admin.audit import AuditEntry
 from tests.factories import make_member
 from tests.helpers import PASSWORD, ROLES, csrf_from, log_in, make_user, outbox, submit
 from tests.test_mentor_applications import GOOD

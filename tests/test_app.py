@@ -17,9 +17,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from mentormatch import create_app
-from mentormatch.database import alembic_include_object
-from mentormatch.extensions import db
-from mentormatch.htmx import HTMX_INTEGRITY, HTMX_URL, HTMX_VERSION
+from mentormatch.core.database import alembic_include_object
+from mentormatch.core.extensions import db
+from mentormatch.core.htmx import HTMX_INTEGRITY, HTMX_URL, HTMX_VERSION
 from tests.conftest import POSTGRES_URL, make_test_config
 from tests.helpers import ROLES, csrf_from
 
@@ -67,7 +67,7 @@ def test_defaults_then_instance_config_then_environment(monkeypatch, tmp_path):
     """Settings load in order: defaults, instance/config.py, MENTORMATCH_* variables."""
     from flask import Flask
 
-    from mentormatch.config import load_config
+    from mentormatch.core.config import load_config
 
     (tmp_path / "config.py").write_text('SECRET_KEY = "k" * 40\nMAIL_PORT = 587\nMAIL_SERVER = "smtp.file"\n')
     monkeypatch.setenv("MENTORMATCH_MAIL_SERVER", "smtp.env")

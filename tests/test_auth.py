@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from mentormatch.accounts.models import AccountToken, User
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from tests.helpers import PASSWORD, csrf_from, link_in, log_in, make_user, outbox, submit
 
 SIGNUP = {

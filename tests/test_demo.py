@@ -15,14 +15,14 @@ from sqlalchemy import delete, func, select, text
 
 from mentormatch import create_app
 from mentormatch.accounts.models import User
+from mentormatch.core.extensions import db
+from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, STAGE_DETAILS
 from mentormatch.demo import data
 from mentormatch.demo.generate import EMAIL_DOMAIN, DemoPerson, generate_people
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
-from mentormatch.extensions import db
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.search import DirectoryQuery, directory_select
 from mentormatch.profiles.service import fold_accents, normalise_tag, refresh_search_text
-from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, STAGE_DETAILS
 from tests.conftest import make_test_config
 from tests.helpers import log_in
 

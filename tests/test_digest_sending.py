@@ -19,12 +19,12 @@ from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.passwords import hash_password
-from mentormatch.database import utcnow
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.models import Digest
 from mentormatch.digests.periods import DAILY, WEEKLY, utc
 from mentormatch.digests.sending import DIGEST_KIND, send_digests
-from mentormatch.extensions import db
-from mentormatch.mail.models import OutboxMessage
 from mentormatch.mentoring.models import PEER, MentoringRequest
 from tests.factories import make_member
 from tests.helpers import PASSWORD, csrf_from

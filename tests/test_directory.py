@@ -7,8 +7,8 @@ import re
 import pytest
 
 from mentormatch.accounts.models import User
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import refresh_search_text, tags_named
 

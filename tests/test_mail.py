@@ -20,11 +20,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import func, select, update
 
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail import send_email
-from mentormatch.mail.delivery import CLAIM_LEASE, DeliveryReport, backoff, claim_batch, deliver_pending
-from mentormatch.mail.models import OutboxMessage
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail import send_email
+from mentormatch.core.mail.delivery import CLAIM_LEASE, DeliveryReport, backoff, claim_batch, deliver_pending
+from mentormatch.core.mail.models import OutboxMessage
 from tests.helpers import outbox
 from tests.smtp_server import RecordingHandler, SMTPServer, free_port, smtp_settings, start_smtp_server
 

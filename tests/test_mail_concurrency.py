@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-from mentormatch.extensions import db
-from mentormatch.mail import send_email
-from mentormatch.mail.delivery import DeliveryReport, deliver_pending
+from mentormatch.core.extensions import db
+from mentormatch.core.mail import send_email
+from mentormatch.core.mail.delivery import DeliveryReport, deliver_pending
 from tests.helpers import outbox
 from tests.smtp_server import smtp_settings
 

@@ -19,11 +19,11 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from mentormatch.extensions import db
-from mentormatch.mail import send_email
-from mentormatch.mail.delivery import deliver_pending
-from mentormatch.mail.message import build_message
-from mentormatch.mail.models import OutboxMessage
+from mentormatch.core.extensions import db
+from mentormatch.core.mail import send_email
+from mentormatch.core.mail.delivery import deliver_pending
+from mentormatch.core.mail.message import build_message
+from mentormatch.core.mail.models import OutboxMessage
 from tests.helpers import outbox
 from tests.smtp_server import RecordingHandler, SMTPServer, free_port, smtp_settings
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.passwords import hash_password
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
 from mentormatch.matching.models import Dismissal
 from mentormatch.matching.service import suggestions_for
 from mentormatch.mentoring.asking import send_request

@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail.models import OutboxMessage
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.matching.models import Dismissal, MatchingState
 from mentormatch.matching.service import all_suggestions
 from mentormatch.mentoring.models import EXPIRED, MENTORING, PEER, PENDING, MentoringRequest

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.demo.generate import generate_people
 from mentormatch.matching.engine import MENTOR_WEIGHTS, UNMET_GOALS, MatchingEngine, Member
 from mentormatch.matching.vocabulary import GOAL_PHRASES, SPECIALTY_PHRASES, codes_in, normalise, token
-from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 
 LABELS = {code: label.casefold() for code, label in (SPECIALTIES | GOALS).items()}
 

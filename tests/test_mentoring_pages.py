@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
 from mentormatch.mentoring.display import closes_in
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentoring.service import remind_and_expire

@@ -29,9 +29,9 @@ from sqlalchemy import delete, func, select, update
 from mentormatch import create_app
 from mentormatch.accounts.models import User
 from mentormatch.accounts.service import delete_account
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail.models import OutboxMessage
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.matching.models import MatchingChange
 from mentormatch.mentoring.asking import (
     AFTER_DECLINED,

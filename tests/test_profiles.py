@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from mentormatch.accounts.models import User
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.profiles.models import Profile, Tag
 from mentormatch.profiles.service import normalise_tag, parse_tags
 from tests.helpers import PASSWORD, make_user, submit

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from mentormatch.registration import (
+from mentormatch.core.registration import (
     BODY_BY_STAGE,
     normalise_registration_number,
     registration_body,
     registration_problem,
 )
-from mentormatch.vocabulary import STAGE_BY_CODE
+from mentormatch.core.vocabulary import STAGE_BY_CODE
 
 
 def test_every_career_stage_has_a_rule():

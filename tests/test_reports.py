@@ -19,9 +19,8 @@ import pytest
 from flask import Flask
 
 from mentormatch.accounts.models import User
-from mentormatch.admin.reports import defuse, table_as_csv
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
 from mentormatch.mentoring.models import (
     ACCEPTED,
     DECLINED,
@@ -37,6 +36,7 @@ from mentormatch.profiles.models import Profile, ProfileSpecialty
 from mentormatch.reports import queries
 from mentormatch.reports.charts import nice_maximum, requests_per_week_chart, supply_and_demand_chart
 from mentormatch.reports.tables import format_duration
+from mentormatch.web.admin.reports import defuse, table_as_csv
 
 SVG = "{http://www.w3.org/2000/svg}"
 H = timedelta(hours=1)

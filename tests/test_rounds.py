@@ -12,8 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
-from mentormatch.admin.audit import AuditEntry
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.mentoring.models import Connection
 from mentormatch.mentors.models import MentorExclusion
 from mentormatch.profiles.models import Profile
@@ -22,6 +21,7 @@ from mentormatch.rounds.models import MatchingRound, RoundPair
 from mentormatch.rounds.publishing import publish_round, round_csv
 from mentormatch.rounds.service import RoundProblem, change_pair, create_round, run_round
 from mentormatch.rounds.solver import ALL_FULL
+from mentormatch.web.admin.audit import AuditEntry
 from tests.factories import make_member
 from tests.helpers import ROLES, csrf_from, make_user, outbox, submit
 
@@ -241,7 +241,7 @@ def test_csv_export_defuses_formulas(app, cohort):
 )
 def test_a_mentee_who_cant_be_matched_any_more_stops_the_publication(app, cohort, change, words):
     """Checked again at publication: the mentee can still be matched, and is still less senior."""
-    from mentormatch.database import utcnow
+    from mentormatch.core.database import utcnow
 
     round_id = _round(app, cohort)
     assert _pairs(app, round_id)[cohort["ana"]] is not None

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from flask import abort
 
-from mentormatch.htmx import HTMX_URL
-from mentormatch.security import content_security_policy
+from mentormatch.core.htmx import HTMX_URL
+from mentormatch.core.security import content_security_policy
 from tests.helpers import PASSWORD, csrf_from, log_in, make_user, submit
 
 HTMX = {"HX-Request": "true"}
@@ -222,7 +222,7 @@ def test_405_says_which_methods_are_allowed(client):
 def test_the_500_page_survives_a_database_that_is_gone(tmp_path):
     """The layout needs the signed-in user from the database; without it a plain page is served."""
     from mentormatch import create_app
-    from mentormatch.extensions import db
+    from mentormatch.core.extensions import db
     from tests.conftest import make_test_config
 
     database = tmp_path / "soon-gone.sqlite3"

@@ -8,8 +8,8 @@ import re
 from sqlalchemy import select
 
 from mentormatch.accounts.models import AccountToken, User
-from mentormatch.extensions import db
-from mentormatch.mail.models import OutboxMessage
+from mentormatch.core.extensions import db
+from mentormatch.core.mail.models import OutboxMessage
 from tests.helpers import PASSWORD, link_in, log_in, make_user, outbox, submit
 
 HTMX = {"HX-Request": "true", "HX-Target": "password-section"}

@@ -10,10 +10,10 @@ from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
 
 from mentormatch.accounts.models import User
-from mentormatch.database import utcnow
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
 from mentormatch.digests import tokens
 from mentormatch.digests.tokens import make_unsubscribe_token
-from mentormatch.extensions import db
 from tests.factories import make_member
 from tests.helpers import make_user
 

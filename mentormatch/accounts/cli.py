@@ -9,10 +9,10 @@ from mentormatch.accounts.models import User
 from mentormatch.accounts.service import find_user
 from mentormatch.accounts.sessions import end_other_sessions
 from mentormatch.accounts.tokens import Purpose, issue_token, retire_tokens
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail import send_email
-from mentormatch.web import absolute_url
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail import send_email
+from mentormatch.core.views import absolute_url
 
 users_cli = AppGroup("users", help="Manage member accounts.")
 

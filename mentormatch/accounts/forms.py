@@ -6,10 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
-from mentormatch import limits
 from mentormatch.accounts.passwords import MAX_LENGTH, password_problem
-from mentormatch.limits import control_character
-from mentormatch.vocabulary import stage_choices
+from mentormatch.core import limits
+from mentormatch.core.limits import control_character
+from mentormatch.core.vocabulary import stage_choices
 
 
 def _strip(value: str | None) -> str | None:

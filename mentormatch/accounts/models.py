@@ -8,9 +8,9 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentormatch.database import UTCDateTime, utcnow
-from mentormatch.extensions import db
-from mentormatch.vocabulary import STAGE_BY_CODE
+from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.vocabulary import STAGE_BY_CODE
 
 
 class User(UserMixin, db.Model):

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import personal_data_requested
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail.models import OutboxMessage
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail.models import OutboxMessage
 
 
 def _iso(value: datetime | None) -> str | None:

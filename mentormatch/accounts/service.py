@@ -9,11 +9,11 @@ from mentormatch.accounts.passwords import hash_password, needs_rehash, verify_p
 from mentormatch.accounts.sessions import end_other_sessions
 from mentormatch.accounts.signals import account_deleting
 from mentormatch.accounts.tokens import Purpose, issue_token, retire_tokens
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail import send_email
-from mentormatch.mail.models import OutboxMessage
-from mentormatch.web import absolute_url
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail import send_email
+from mentormatch.core.mail.models import OutboxMessage
+from mentormatch.core.views import absolute_url
 
 
 def find_user(email: str) -> User | None:

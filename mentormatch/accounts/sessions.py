@@ -9,8 +9,8 @@ from flask import Flask, Response, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from mentormatch.accounts.models import User
-from mentormatch.extensions import db, login_manager
-from mentormatch.web import is_htmx
+from mentormatch.core.extensions import db, login_manager
+from mentormatch.core.views import is_htmx
 
 
 def init_login(app: Flask) -> None:
@@ -56,7 +56,7 @@ def verified_required(view: Callable) -> Callable:
     @login_required
     def wrapped(*args: object, **kwargs: object):
         if not current_user.is_verified:
-            from mentormatch.errors import render_error
+            from mentormatch.core.errors import render_error
 
             return render_error(
                 403,

@@ -10,8 +10,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from mentormatch.accounts.models import AccountToken, User
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
 
 
 class Purpose(enum.StrEnum):

@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.passwords import hash_password
-from mentormatch.database import utcnow
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.views import absolute_url
 from mentormatch.demo.generate import generate_people
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.demo.mentoring import seed_mentoring
 from mentormatch.demo.seed import seed_members
-from mentormatch.extensions import db
-from mentormatch.web import absolute_url
 
 ROLE_DESCRIPTIONS = {
     "admin": "programme admin",

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from itertools import accumulate
 from random import Random
 
+from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.demo import careers, data, writing
 from mentormatch.demo.careers import Role
-from mentormatch.vocabulary import STAGE_BY_CODE
 
 # Reserved for documentation (RFC 2606): nothing is ever delivered to a demo member.
 EMAIL_DOMAIN = "demo.mentormatch.example"

@@ -15,8 +15,9 @@ from random import Random
 from sqlalchemy import bindparam, select, update
 
 from mentormatch.accounts.models import User
+from mentormatch.core.extensions import db
+from mentormatch.core.vocabulary import GOALS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.demo.logins import DEMO_LOGINS
-from mentormatch.extensions import db
 from mentormatch.mentoring.asking import ANSWER_WITHIN, MAX_PENDING
 from mentormatch.mentoring.models import (
     ACCEPTED,
@@ -31,7 +32,6 @@ from mentormatch.mentoring.models import (
 )
 from mentormatch.mentoring.service import MATCHED_ELSEWHERE
 from mentormatch.profiles.models import Profile
-from mentormatch.vocabulary import GOALS, SPECIALTIES, STAGE_BY_CODE
 
 DECLINE_REASONS = (
     "I'm on parental leave until the spring: please do ask again then.",

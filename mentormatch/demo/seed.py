@@ -15,8 +15,8 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from mentormatch.accounts.models import User
+from mentormatch.core.extensions import db
 from mentormatch.demo.generate import DemoPerson
-from mentormatch.extensions import db
 from mentormatch.profiles.models import (
     Profile,
     ProfileGoal,

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import click
 from flask.cli import AppGroup
 
-from mentormatch.database import utcnow
+from mentormatch.core.database import utcnow
 from mentormatch.digests.sending import (
     DELIVERY_CONNECTIONS,
     count_due,

@@ -17,13 +17,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
+from mentormatch.core.extensions import db
+from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.digests.models import Digest
 from mentormatch.digests.periods import FIRST_LOOK_BACK, period_key
-from mentormatch.extensions import db
 from mentormatch.matching.service import all_suggestions, suggestions_for
 from mentormatch.mentoring.models import PENDING, Connection, MentoringRequest
 from mentormatch.profiles.models import Profile
-from mentormatch.vocabulary import STAGE_BY_CODE
 
 NEW_SUGGESTIONS = 3  # of each kind, per digest
 SUGGESTION_POOL = 10  # "new" is looked for among this many of the person's best suggestions

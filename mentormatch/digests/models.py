@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mentormatch.database import UTCDateTime, utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.extensions import db
 
 QUEUED = "queued"  # an email went into the outbox (its delivery is the outbox's business)
 NOTHING_NEW = "nothing_new"  # nothing new this period: no email, and none later in the period

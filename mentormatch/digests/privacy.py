@@ -6,8 +6,8 @@ from sqlalchemy import delete, select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
+from mentormatch.core.extensions import db
 from mentormatch.digests.models import Digest
-from mentormatch.extensions import db
 
 
 @personal_data_requested.connect

@@ -25,14 +25,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.routing import BuildError, MapAdapter
 
 from mentormatch.accounts.models import User
-from mentormatch.database import utcnow
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail.delivery import deliver_pending
+from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.content import BULK_SUGGESTIONS_FROM, DigestContent, Suggestions, build_digests
 from mentormatch.digests.models import NOTHING_NEW, QUEUED, Digest
 from mentormatch.digests.periods import DAILY, FREQUENCIES, WEEKLY, local_time, period_key
 from mentormatch.digests.tokens import make_unsubscribe_token
-from mentormatch.extensions import db
-from mentormatch.mail.delivery import deliver_pending
-from mentormatch.mail.models import OutboxMessage
 
 DIGEST_KIND = "digest"
 PREPARE_BATCH = 500  # people per claim transaction

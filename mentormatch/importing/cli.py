@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.importing.service import import_members
 from mentormatch.importing.validate import UnreadableFile
 

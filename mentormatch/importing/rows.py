@@ -9,11 +9,21 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 
-from mentormatch import limits
-from mentormatch.limits import MAX_GOALS, MAX_INTERESTS, MAX_SPECIALTIES, MAX_TAG_LENGTH, control_character
+from mentormatch.core import limits
+from mentormatch.core.limits import (
+    MAX_GOALS,
+    MAX_INTERESTS,
+    MAX_SPECIALTIES,
+    MAX_TAG_LENGTH,
+    control_character,
+)
+from mentormatch.core.registration import (
+    normalise_registration_number,
+    registration_body,
+    registration_problem,
+)
+from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.profiles.service import parse_tags
-from mentormatch.registration import normalise_registration_number, registration_body, registration_problem
-from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 
 COLUMNS = (
     "email",

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from mentormatch.accounts.models import User
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.matching.service import KINDS, all_suggestions, rebuild
 
 matches_cli = AppGroup("matches", help="Suggested mentors and peers.")

@@ -24,8 +24,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.matching.vocabulary import normalise
-from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 
 # How much each field counts in the cosine similarity: tags say more than free text.
 FIELD_WEIGHTS = {"specialties": 0.45, "text": 0.40, "interests": 0.15}

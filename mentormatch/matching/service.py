@@ -24,14 +24,14 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.matching.engine import MatchingEngine, Member, Suggestion
 from mentormatch.matching.models import Dismissal, MatchingChange, MatchingState
 from mentormatch.mentoring.models import MENTORING, PENDING, Connection, MentoringRequest
 from mentormatch.mentors.models import MentorExclusion
 from mentormatch.profiles.models import Profile, ProfileGoal, ProfileOffer, ProfileSpecialty
-from mentormatch.vocabulary import STAGE_BY_CODE
 
 KINDS = ("mentor", "peer")
 # An id below the newest one seen but not yet visible may belong to a transaction still

@@ -1,6 +1,6 @@
 """How clinicians write about specialties and goals, as data: phrase or abbreviation → vocabulary code.
 
-Every specialty and goal code in mentormatch.vocabulary has at least one phrase here (a test checks),
+Every specialty and goal code in mentormatch.core.vocabulary has at least one phrase here (a test checks),
 so "A&E", "ED" and "emergency medicine" all become one token before TF-IDF sees the text.
 Phrases match whole words, case-insensitively, longest first ("med ed" before "ed"). The few
 abbreviations that are also everyday words ("ED", "EM", "ID", "GP"…) only count in capitals.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from mentormatch.vocabulary import SPECIALTIES
+from mentormatch.core.vocabulary import SPECIALTIES
 
 SPECIALTY_PHRASES: dict[str, tuple[str, ...]] = {
     "anaesthetics": ("anaesthetics", "anaesthesia", "anesthesia", "anesthetics", "anaesthetist", "anaes"),

@@ -13,9 +13,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail import send_email
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail import send_email
+from mentormatch.core.views import absolute_url
+from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.matching.service import note_change
 from mentormatch.mentoring.models import (
     DECLINED,
@@ -28,8 +30,6 @@ from mentormatch.mentoring.models import (
 )
 from mentormatch.mentors.models import MentorExclusion
 from mentormatch.profiles.models import Profile
-from mentormatch.vocabulary import STAGE_BY_CODE
-from mentormatch.web import absolute_url
 
 MAX_PENDING = 3  # mentoring requests a mentee may have waiting at once
 # Peer requests cost the sender nothing, so without a cap one person could ask everyone at once;

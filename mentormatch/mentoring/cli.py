@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.mentoring.service import remind_and_expire
 
 requests_cli = AppGroup("requests", help="Mentoring and peer requests.")

@@ -10,8 +10,8 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from mentormatch.accounts.models import User
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
 from mentormatch.mentoring.asking import connected, request_problem
 from mentormatch.mentoring.models import KINDS, MENTORING, PENDING, Connection, MentoringRequest
 

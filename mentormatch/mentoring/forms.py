@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from mentormatch import limits
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
+from mentormatch.core import limits
 from mentormatch.mentoring.models import MENTORING
 
 

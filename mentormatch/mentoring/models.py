@@ -8,8 +8,8 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.accounts.models import User
-from mentormatch.database import UTCDateTime, utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.extensions import db
 
 MENTORING = "mentoring"  # a mentee asks a more senior, approved mentor
 PEER = "peer"  # symmetric: either may ask, the other accepts

@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail import send_email
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail import send_email
+from mentormatch.core.views import absolute_url
 from mentormatch.matching.service import note_change
 from mentormatch.mentoring.asking import RequestProblem, stage_rank
 from mentormatch.mentoring.models import (
@@ -32,7 +33,6 @@ from mentormatch.mentoring.models import (
     MentoringRequest,
 )
 from mentormatch.profiles.models import Profile
-from mentormatch.web import absolute_url
 
 REMIND_AFTER = timedelta(days=7)
 MATCHED_ELSEWHERE = "They have found a mentor, so their other requests were withdrawn."

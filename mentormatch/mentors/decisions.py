@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import update
 
 from mentormatch.accounts.models import User
-from mentormatch.admin.audit import last_entry, record
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail import send_email
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail import send_email
+from mentormatch.core.views import absolute_url
 from mentormatch.matching.service import note_change
 from mentormatch.mentoring.service import close_requests_to
 from mentormatch.mentors.models import (
@@ -29,7 +29,7 @@ from mentormatch.mentors.models import (
 )
 from mentormatch.mentors.service import DECIDED_WORDS, MentorProblem, at_time
 from mentormatch.profiles.models import Profile
-from mentormatch.web import absolute_url
+from mentormatch.web.admin.audit import last_entry, record
 
 # --- the admins' decisions -------------------------------------------------------------------------
 

@@ -13,8 +13,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.accounts.models import User
-from mentormatch.database import UTCDateTime, utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.extensions import db
 
 # Application statuses.
 PENDING, APPROVED, REJECTED, WITHDRAWN = "pending", "approved", "rejected", "withdrawn"

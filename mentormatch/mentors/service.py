@@ -13,10 +13,13 @@ from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.limits import MIN_CAPACITY
-from mentormatch.mail import send_email
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.limits import MIN_CAPACITY
+from mentormatch.core.mail import send_email
+from mentormatch.core.registration import registration_body, registration_problem
+from mentormatch.core.views import absolute_url
+from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.mentors.models import (
     APPROVED,
     FROM_PROFILE,
@@ -29,9 +32,6 @@ from mentormatch.mentors.models import (
     MentorExclusion,
 )
 from mentormatch.profiles.models import Profile
-from mentormatch.registration import registration_body, registration_problem
-from mentormatch.vocabulary import STAGE_BY_CODE
-from mentormatch.web import absolute_url
 
 DECIDED_WORDS = {APPROVED: "approved", REJECTED: "turned down", "withdrawn": "withdrawn"}
 

@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from mentormatch.database import alembic_include_object
+from mentormatch.core.database import alembic_include_object
 
 config = context.config
 # Keep the app's own loggers working when migrations run inside a live process (tests, CLI).

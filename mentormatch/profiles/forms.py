@@ -7,13 +7,13 @@ from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from mentormatch import limits
 from mentormatch.accounts.forms import no_control_characters, no_control_characters_but_line_breaks
 from mentormatch.accounts.models import User
-from mentormatch.limits import MAX_GOALS, MAX_INTERESTS, MAX_SPECIALTIES, MAX_TAG_LENGTH
+from mentormatch.core import limits
+from mentormatch.core.limits import MAX_GOALS, MAX_INTERESTS, MAX_SPECIALTIES, MAX_TAG_LENGTH
+from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_DETAILS, stage_choices
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import parse_tags, stage_changed, tags_named
-from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_DETAILS, stage_choices
 
 
 def _strip(value: str | None) -> str | None:

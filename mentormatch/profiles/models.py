@@ -9,8 +9,8 @@ from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.accounts.models import User
-from mentormatch.database import UTCDateTime, utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.extensions import db
 
 profile_interest = Table(
     "profile_interest",

@@ -16,7 +16,7 @@ from sqlalchemy import Float, Integer, Select, exists, func, literal_column, sel
 from sqlalchemy.orm import contains_eager
 
 from mentormatch.accounts.models import User
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.profiles.models import Profile, ProfileSpecialty
 from mentormatch.profiles.service import fold_accents
 

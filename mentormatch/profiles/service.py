@@ -13,10 +13,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
+from mentormatch.core.registration import registration_problem
+from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.profiles.models import Profile, Tag, profile_interest
-from mentormatch.registration import registration_problem
-from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 
 
 def normalise_tag(raw: str) -> str:

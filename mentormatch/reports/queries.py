@@ -16,8 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Date, and_, case, cast, exists, func, literal_column, select
 
 from mentormatch.accounts.models import User
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE, STAGES
 from mentormatch.mentoring.models import (
     ACCEPTED,
     DECLINED,
@@ -32,7 +33,6 @@ from mentormatch.mentoring.models import (
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, MENTOR_STATUSES
 from mentormatch.profiles.models import Profile, ProfileSpecialty
 from mentormatch.reports.tables import DATE, DURATION, PERCENT, TEXT, Column, ReportTable
-from mentormatch.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE, STAGES
 
 MENTEE_STAGES: tuple[str, ...] = tuple(stage.code for stage in STAGES if stage.rank <= 1)
 WEEKS = 26

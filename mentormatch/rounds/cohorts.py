@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from mentormatch.accounts.models import User
-from mentormatch.extensions import db
-from mentormatch.limits import control_character
+from mentormatch.core.extensions import db
+from mentormatch.core.limits import control_character
+from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.profiles.models import Profile, ProfileSpecialty
-from mentormatch.vocabulary import STAGE_BY_CODE
 
 
 def members() -> object:

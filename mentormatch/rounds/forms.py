@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mentormatch.accounts.forms import no_control_characters
+from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGES
 from mentormatch.rounds.models import OBJECTIVE_LABELS
-from mentormatch.vocabulary import REGIONS, SPECIALTIES, STAGES
 
 
 class CheckboxesField(SelectMultipleField):

@@ -8,8 +8,8 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.accounts.models import User
-from mentormatch.database import UTCDateTime, utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.extensions import db
 
 DRAFT, PUBLISHED = "draft", "published"
 OBJECTIVE_LABELS = {

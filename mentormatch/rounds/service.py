@@ -12,9 +12,8 @@ import numpy as np
 from sqlalchemy import func, or_, select
 
 from mentormatch.accounts.models import User
-from mentormatch.admin.audit import ACTION_LABELS, record
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
 from mentormatch.matching.service import fresh_engine
 from mentormatch.mentoring.models import Connection
 from mentormatch.mentors.models import MentorExclusion
@@ -22,6 +21,7 @@ from mentormatch.profiles.models import Profile
 from mentormatch.rounds.cohorts import approved_mentors
 from mentormatch.rounds.models import MatchingRound, RoundMentee, RoundMentor, RoundPair
 from mentormatch.rounds.solver import LEFT_UNMATCHED, Candidates, LockProblem, solve_round
+from mentormatch.web.admin.audit import ACTION_LABELS, record
 
 ACTION_LABELS.update(
     {

@@ -33,8 +33,8 @@ from playwright.sync_api import (
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from mentormatch import ROOT, create_app
-from mentormatch.extensions import db
-from mentormatch.htmx import HTMX_URL
+from mentormatch.core.extensions import db
+from mentormatch.core.htmx import HTMX_URL
 from tests.conftest import make_test_config
 from tests.helpers import outbox
 from tests.smtp_server import SMTPServer, smtp_settings

@@ -11,8 +11,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.passwords import hash_password
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import refresh_search_text, tags_named
 from tests.helpers import PASSWORD

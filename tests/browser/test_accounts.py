@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from mentormatch.htmx import HTMX_VERSION
+from mentormatch.core.htmx import HTMX_VERSION
 from tests.browser.conftest import BrowserErrors, LiveServer
 from tests.browser.helpers import FAILED_LOAD, path_of, status, tab_to, wait_for_htmx
 from tests.helpers import PASSWORD, make_user

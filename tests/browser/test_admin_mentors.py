@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.mentors.models import MentorApplication
 from mentormatch.profiles.models import Profile
 from tests.browser.conftest import LiveServer

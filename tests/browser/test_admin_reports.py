@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.mentoring.models import ACCEPTED, DECLINED, MENTORING, PEER, PENDING, Connection
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import log_in

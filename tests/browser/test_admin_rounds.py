@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.mentoring.models import Connection
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import FAILED_LOAD, log_in, mark_document, same_document, status, wait_for_htmx

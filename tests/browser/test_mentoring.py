@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from mentormatch.mentoring.models import MentoringRequest
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import add_members, log_in, mark_document, same_document, status, wait_for_htmx

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from mentormatch.accounts.models import User
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
 from tests.browser.conftest import BrowserErrors, LiveServer
 from tests.browser.helpers import (
     FAILED_LOAD,

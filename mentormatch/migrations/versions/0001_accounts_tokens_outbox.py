@@ -8,7 +8,7 @@ Create Date: 2026-11-22 03:39:37.177603
 from alembic import op
 import sqlalchemy as sa
 
-import mentormatch.database
+import mentormatch.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -27,13 +27,13 @@ def upgrade():
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('text_body', sa.Text(), nullable=False),
     sa.Column('html_body', sa.Text(), nullable=False),
-    sa.Column('created_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('claim_token', sa.String(length=32), nullable=True),
-    sa.Column('claimed_until', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('failed_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_until', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('failed_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.String(length=500), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),
     sa.UniqueConstraint('message_id', name=op.f('uq_outbox_message_message_id'))
@@ -48,14 +48,14 @@ def upgrade():
     sa.Column('career_stage', sa.String(length=32), nullable=True),
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('is_admin', sa.Boolean(), nullable=False),
-    sa.Column('email_verified_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('terms_accepted_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('email_verified_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('terms_accepted_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('digest_opt_in', sa.Boolean(), nullable=False),
-    sa.Column('digest_consent_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('digest_consent_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('session_version', sa.Integer(), nullable=False),
-    sa.Column('created_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_login_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('deleted_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))
     )
@@ -65,9 +65,9 @@ def upgrade():
     sa.Column('purpose', sa.String(length=32), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('new_email', sa.String(length=254), nullable=True),
-    sa.Column('created_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_account_token_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_account_token')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_account_token_token_hash'))

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 04:01:30.691351
 from alembic import op
 import sqlalchemy as sa
 
-import mentormatch.database
+import mentormatch.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -66,8 +66,8 @@ def upgrade():
     sa.Column('mentor_status', sa.String(length=20), nullable=True),
     sa.Column('mentor_capacity', sa.Integer(), nullable=True),
     sa.Column('registration_number', sa.String(length=20), nullable=True),
-    sa.Column('onboarded_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('updated_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('onboarded_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('search_primary', sa.Text(), nullable=False),
     sa.Column('search_secondary', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_profile_user_id_user_account'), ondelete='CASCADE'),

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 05:22:03.675208
 from alembic import op
 import sqlalchemy as sa
 
-import mentormatch.database
+import mentormatch.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -23,13 +23,13 @@ def upgrade():
     op.create_table('matching_state',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('generation', sa.Integer(), nullable=False),
-    sa.Column('rebuilt_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('rebuilt_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_matching_state'))
     )
     op.create_table('dismissal',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('dismissed_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['dismissed_id'], ['user_account.id'], name=op.f('fk_dismissal_dismissed_id_user_account'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_dismissal_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'dismissed_id', name=op.f('pk_dismissal'))
@@ -40,7 +40,7 @@ def upgrade():
     op.create_table('matching_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_matching_change_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_matching_change'))
     )
@@ -55,10 +55,10 @@ def upgrade():
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
-    sa.Column('created_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('reminded_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('decided_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reminded_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['recipient_id'], ['user_account.id'], name=op.f('fk_mentoring_request_recipient_id_user_account'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['sender_id'], ['user_account.id'], name=op.f('fk_mentoring_request_sender_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentoring_request'))
@@ -75,8 +75,8 @@ def upgrade():
     sa.Column('first_id', sa.Integer(), nullable=False),
     sa.Column('second_id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=True),
-    sa.Column('started_at', mentormatch.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', mentormatch.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', mentormatch.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('ended_by_id', sa.Integer(), nullable=True),
     sa.Column('end_reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['ended_by_id'], ['user_account.id'], name=op.f('fk_connection_ended_by_id_user_account'), ondelete='SET NULL'),

@@ -20,15 +20,15 @@ from flask_login import current_user
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
-from mentormatch.errors import render_error
-from mentormatch.extensions import db, limiter
+from mentormatch.core.errors import render_error
+from mentormatch.core.extensions import db, limiter
+from mentormatch.core.views import is_htmx, render_fragment
+from mentormatch.core.vocabulary import GOALS, SPECIALTIES
 from mentormatch.mentoring import display, service
 from mentormatch.mentoring.asking import ANSWER_WITHIN, request_problem, send_request
 from mentormatch.mentoring.forms import AskForm, ReasonForm
 from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
 from mentormatch.mentoring.service import MATCHED_ELSEWHERE, RequestProblem
-from mentormatch.vocabulary import GOALS, SPECIALTIES
-from mentormatch.web import is_htmx, render_fragment
 
 bp = Blueprint("mentoring", __name__)
 

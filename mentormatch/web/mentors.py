@@ -7,13 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from mentormatch.accounts.models import User
-from mentormatch.admin.audit import last_entry
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
+from mentormatch.core.vocabulary import GOALS, SPECIALTIES
 from mentormatch.mentors import decisions, service
 from mentormatch.mentors.forms import EXCLUSIONS_HINT, MentorApplicationForm
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, SUSPENDED
 from mentormatch.mentors.service import MentorProblem
-from mentormatch.vocabulary import GOALS, SPECIALTIES
+from mentormatch.web.admin.audit import last_entry
 
 bp = Blueprint("mentors", __name__)
 

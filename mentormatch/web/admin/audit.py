@@ -20,13 +20,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 from sqlalchemy.sql.dml import Delete, Update
 
-from mentormatch import parse_id
 from mentormatch.accounts.models import User
-from mentormatch.admin import admin_required, bp
-from mentormatch.database import UTCDateTime, utcnow
-from mentormatch.extensions import db
-from mentormatch.limits import control_character
-from mentormatch.web import render_fragment
+from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.ids import parse_id
+from mentormatch.core.limits import control_character
+from mentormatch.core.views import render_fragment
+from mentormatch.web.admin import admin_required, bp
 
 PER_PAGE = 50
 MEMBER = "member"  # the subject type for an account; other areas name their own ("round", …)

@@ -7,17 +7,17 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from mentormatch import parse_id
 from mentormatch.accounts.models import User
-from mentormatch.admin import admin_required, bp
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.ids import parse_id
+from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.rounds.cohorts import approved_mentors, members_matching, read_cohort
 from mentormatch.rounds.forms import ConfirmForm, PairForm, RoundForm
 from mentormatch.rounds.models import MatchingRound, RoundPair
 from mentormatch.rounds.publishing import publish_round, round_csv
 from mentormatch.rounds.service import RoundProblem, change_pair, create_round, round_inputs, run_round
-from mentormatch.web import is_htmx, render_fragment
+from mentormatch.web.admin import admin_required, bp
 
 
 @bp.route("/rounds", methods=["GET", "POST"])

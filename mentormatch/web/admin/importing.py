@@ -9,17 +9,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
-from mentormatch.admin import admin_required, bp
-from mentormatch.admin.audit import record
-from mentormatch.admin.forms import ImportForm
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
+from mentormatch.core.views import is_htmx, render_fragment
+from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGES
 from mentormatch.importing.rows import COLUMNS, MAX_CAPACITY, MAX_LENGTHS, MIN_CAPACITY
 from mentormatch.importing.service import CHUNK, ImportReport, import_members
 from mentormatch.importing.validate import UnreadableFile
 from mentormatch.profiles.models import Profile
 from mentormatch.rounds.models import MatchingRound
-from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGES
-from mentormatch.web import is_htmx, render_fragment
+from mentormatch.web.admin import admin_required, bp
+from mentormatch.web.admin.audit import record
+from mentormatch.web.admin.forms import ImportForm
 
 # A page listing every problem of a badly broken 8,000-row file helps nobody: the first few
 # hundred show what is wrong, and the count says how much.

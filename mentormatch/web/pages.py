@@ -11,11 +11,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from mentormatch.accounts.models import User
-from mentormatch.extensions import db
-from mentormatch.matching.routes import at_top_stage
+from mentormatch.core.extensions import db
 from mentormatch.matching.service import SuggestedPerson, suggestions_for
 from mentormatch.mentoring.service import requests_for
 from mentormatch.profiles.service import profile_strength
+from mentormatch.web.matching import at_top_stage
 
 bp = Blueprint("pages", __name__)
 

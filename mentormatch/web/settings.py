@@ -23,11 +23,11 @@ from mentormatch.accounts.forms import ChangeEmailForm, ChangePasswordForm, Dele
 from mentormatch.accounts.passwords import verify_password
 from mentormatch.accounts.privacy import export_personal_data
 from mentormatch.accounts.tokens import Purpose, TokenError, consume_token
-from mentormatch.database import utcnow
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.digests.forms import DigestPreferencesForm, current_frequency
 from mentormatch.digests.periods import NEVER
-from mentormatch.extensions import db
-from mentormatch.web import is_htmx, render_fragment
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, render_template
 
-from mentormatch.extensions import db
-from mentormatch.mail.models import OutboxMessage
+from mentormatch.core.extensions import db
+from mentormatch.core.mail.models import OutboxMessage
 
 
 def send_email(to: str, kind: str, subject: str, **context: object) -> OutboxMessage:

@@ -25,9 +25,9 @@ from mentormatch.accounts.forms import (
     SignupForm,
 )
 from mentormatch.accounts.tokens import Purpose, TokenError, check_token, consume_token
-from mentormatch.database import utcnow
-from mentormatch.extensions import db, limiter
-from mentormatch.web import safe_next
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db, limiter
+from mentormatch.core.views import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

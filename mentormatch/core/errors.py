@@ -7,8 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from mentormatch.extensions import db
-from mentormatch.web import is_htmx
+from mentormatch.core.extensions import db
+from mentormatch.core.views import is_htmx
 
 MESSAGES: dict[int, tuple[str, str]] = {
     400: (

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mentormatch.database import UTCDateTime, utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.extensions import db
 
 
 class OutboxMessage(db.Model):

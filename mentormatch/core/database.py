@@ -38,7 +38,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column; use mentormatch.database.utcnow()")
+            raise ValueError("naive datetime given to a UTC column; use mentormatch.core.database.utcnow()")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 

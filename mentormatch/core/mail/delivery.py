@@ -17,10 +17,10 @@ from typing import Protocol
 from flask import current_app
 from sqlalchemy import Update, bindparam, or_, select, update
 
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
-from mentormatch.mail.message import OutgoingEmail, build_message
-from mentormatch.mail.models import OutboxMessage
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail.message import OutgoingEmail, build_message
+from mentormatch.core.mail.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 

@@ -15,17 +15,17 @@ from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from mentormatch import parse_id
 from mentormatch.accounts.models import User
-from mentormatch.admin import admin_required, bp
-from mentormatch.extensions import db
+from mentormatch.core.extensions import db
+from mentormatch.core.ids import parse_id
+from mentormatch.core.views import is_htmx, render_fragment
+from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
 from mentormatch.mentors import decisions, service
 from mentormatch.mentors.forms import ReasonForm
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, MENTOR_STATUSES, PENDING, MentorApplication
 from mentormatch.mentors.service import MentorProblem
 from mentormatch.profiles.models import Profile, ProfileSpecialty
-from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
-from mentormatch.web import is_htmx, render_fragment
+from mentormatch.web.admin import admin_required, bp
 
 PER_PAGE = 25
 

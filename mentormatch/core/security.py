@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request, session
 
-from mentormatch.htmx import HTMX_URL
+from mentormatch.core.htmx import HTMX_URL
 
 
 def content_security_policy() -> str:

@@ -10,8 +10,10 @@ from flask_login import current_user, login_required
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
-from mentormatch.database import utcnow
-from mentormatch.extensions import db
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.views import is_htmx, render_fragment
+from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
 from mentormatch.profiles import forms
 from mentormatch.profiles.search import DirectoryQuery, directory_select
 from mentormatch.profiles.service import (
@@ -21,8 +23,6 @@ from mentormatch.profiles.service import (
     refresh_search_text,
     suggest_tags,
 )
-from mentormatch.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
-from mentormatch.web import is_htmx, render_fragment
 
 bp = Blueprint("profiles", __name__)
 

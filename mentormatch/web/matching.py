@@ -6,15 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from mentormatch import parse_id
 from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
-from mentormatch.errors import render_error
-from mentormatch.extensions import db
+from mentormatch.core.errors import render_error
+from mentormatch.core.extensions import db
+from mentormatch.core.ids import parse_id
+from mentormatch.core.views import is_htmx, render_fragment
+from mentormatch.core.vocabulary import REGIONS, STAGE_BY_CODE, STAGES
 from mentormatch.matching.models import Dismissal
 from mentormatch.matching.service import SuggestedPerson, dismiss, suggestions_for, undo_dismiss
-from mentormatch.vocabulary import REGIONS, STAGE_BY_CODE, STAGES
-from mentormatch.web import is_htmx, render_fragment
 
 bp = Blueprint("matching", __name__)
 

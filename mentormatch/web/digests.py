@@ -7,15 +7,15 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select, update
 
 from mentormatch.accounts.models import User
-from mentormatch.admin import admin_required
-from mentormatch.database import utcnow
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import csrf, db
 from mentormatch.digests import privacy  # noqa: F401  (its signal receivers)
 from mentormatch.digests.content import build_digests
 from mentormatch.digests.models import Digest
 from mentormatch.digests.periods import WEEKLY, period_key
 from mentormatch.digests.sending import render_digest
 from mentormatch.digests.tokens import UnsubscribeLinkError, read_unsubscribe_token
-from mentormatch.extensions import csrf, db
+from mentormatch.web.admin import admin_required
 
 bp = Blueprint("digests", __name__)
 

@@ -19,7 +19,7 @@ from email.utils import format_datetime
 
 from flask import current_app
 
-from mentormatch.mail.models import OutboxMessage
+from mentormatch.core.mail.models import OutboxMessage
 
 
 @dataclass(frozen=True)

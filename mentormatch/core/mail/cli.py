@@ -7,7 +7,7 @@ import time
 import click
 from flask.cli import AppGroup
 
-from mentormatch.mail.delivery import deliver_pending
+from mentormatch.core.mail.delivery import deliver_pending
 
 mail_cli = AppGroup("mail", help="Email delivery.")
 

@@ -8,12 +8,12 @@ import io
 from flask import Response, abort, render_template
 from flask.typing import ResponseReturnValue
 
-from mentormatch.admin import admin_required, bp
-from mentormatch.database import utcnow
+from mentormatch.core.database import utcnow
+from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.reports.charts import requests_per_week_chart, supply_and_demand_chart
 from mentormatch.reports.queries import MENTEE_STAGES, REPORTS, WEEKS, all_reports
 from mentormatch.reports.tables import ReportTable, csv_cell, format_cell
-from mentormatch.vocabulary import STAGE_BY_CODE
+from mentormatch.web.admin import admin_required, bp
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

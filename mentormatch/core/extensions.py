@@ -7,7 +7,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from mentormatch.database import Base
+from mentormatch.core.database import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
