@@ -35,11 +35,13 @@ run: $(VENV)/.app-installed
 
 test: $(VENV)/.test-installed node_modules/.package-lock.json
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check mentormatch tests
+	$(BIN)/lint-imports --no-cache
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from mentormatch import models  # noqa: F401  (every table, for Alembic and create_all)
     from mentormatch.accounts.sessions import init_login
+    from mentormatch.core import audit, changes
     from mentormatch.core.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -61,6 +62,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)
+    audit.install_guards()
+    changes.install_flush_hook()
 
 
 def _register_blueprints(app: Flask) -> None:

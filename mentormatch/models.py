@@ -1,9 +1,11 @@
 """Every model, imported in one place so Alembic and create_all see all the tables."""
 
 from mentormatch.accounts.models import AccountToken, User
+from mentormatch.core.audit import AuditEntry
+from mentormatch.core.changes import MatchingChange
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.models import Digest
-from mentormatch.matching.models import Dismissal, MatchingChange, MatchingState
+from mentormatch.matching.models import Dismissal, MatchingState
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentors.models import MentorApplication, MentorExclusion
 from mentormatch.profiles.models import (
@@ -15,7 +17,6 @@ from mentormatch.profiles.models import (
     profile_interest,
 )
 from mentormatch.rounds.models import MatchingRound, RoundMentee, RoundMentor, RoundPair
-from mentormatch.web.admin.audit import AuditEntry
 
 __all__ = [
     "AccountToken",

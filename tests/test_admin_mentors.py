@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.passwords import hash_password
+from mentormatch.core.audit import AuditEntry
+from mentormatch.core.changes import MatchingChange
 from mentormatch.core.extensions import db
-from mentormatch.matching.models import MatchingChange
-from mentormatch.mentors import decisions, service
+from mentormatch.mentors import service, standing
 from mentormatch.mentors.models import MentorApplication
 from mentormatch.mentors.service import MentorProblem
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import stage_changed
-from mentormatch.web.admin.audit import AuditEntry
 from tests.factories import make_member
 from tests.helpers import PASSWORD, ROLES, csrf_from, log_in, make_user, outbox, submit
 from tests.test_mentor_applications import GOOD
@@ -258,7 +258,7 @@ def test_bulk_approval_approves_the_selected_and_reports_the_already_decided(app
     applications = [pending_application(app, user_id) for user_id in ids]
     with app.app_context():  # another admin turned the third down a moment ago
         other = db.session.get(User, make_user(app, "bea@programme.org", name="Bea Admin", admin=True))
-        decisions.reject(db.session.get(MentorApplication, applications[2]), other, "Not registered.")
+        standing.reject(db.session.get(MentorApplication, applications[2]), other, "Not registered.")
         db.session.commit()
 
     selected = applications[:3]
@@ -355,7 +355,7 @@ def test_two_admins_approving_at_once_end_with_one_decision(pg_app):
                 application = db.session.get(MentorApplication, application_id)
                 barrier.wait()
                 try:
-                    decisions.approve(application, admin)
+                    standing.approve(application, admin)
                     db.session.commit()
                     outcomes.append("approved")
                 except MentorProblem as problem:

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from mentormatch.accounts.models import User
+from mentormatch.core.audit import AuditEntry, AuditLogIsAppendOnly, record
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
-from mentormatch.web.admin.audit import AuditEntry, AuditLogIsAppendOnly, record
 from tests.factories import make_member
 from tests.helpers import ROLES, log_in, make_user
 

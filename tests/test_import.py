@@ -644,7 +644,7 @@ def test_an_admin_checks_a_file_then_imports_it(app, client, login_as, tmp_path)
 def test_mentors_approved_by_an_import_are_in_the_audit_log(app, client, login_as, tmp_path, approve):
     """One "mentor.approve" entry per approved mentor, by the admin who imported, in the import's
     transaction; mentors left pending, and a dry run, write none."""
-    from mentormatch.web.admin.audit import AuditEntry
+    from mentormatch.core.audit import AuditEntry
 
     admin = login_as("admin")
     path = write(tmp_path, csv_text([SIOBHAN, LAN, AMARA]))

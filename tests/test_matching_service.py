@@ -16,10 +16,11 @@ from sqlalchemy import func, insert, select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.service import delete_account
+from mentormatch.core.changes import MatchingChange
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.matching import service
-from mentormatch.matching.models import MatchingChange, MatchingState
+from mentormatch.matching.models import MatchingState
 from mentormatch.matching.service import (
     ChangeCursor,
     all_suggestions,

@@ -9,8 +9,8 @@ from mentormatch.accounts.models import User
 from mentormatch.accounts.passwords import hash_password
 from mentormatch.accounts.privacy import export_personal_data
 from mentormatch.accounts.service import delete_account
+from mentormatch.core.changes import MatchingChange
 from mentormatch.core.extensions import db
-from mentormatch.matching.models import MatchingChange
 from mentormatch.mentors.models import MentorApplication, MentorExclusion
 from mentormatch.mentors.service import excluded_pairs
 from mentormatch.profiles.models import Profile

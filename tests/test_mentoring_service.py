@@ -29,10 +29,10 @@ from sqlalchemy import delete, func, select, update
 from mentormatch import create_app
 from mentormatch.accounts.models import User
 from mentormatch.accounts.service import delete_account
+from mentormatch.core.changes import MatchingChange
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
-from mentormatch.matching.models import MatchingChange
 from mentormatch.mentoring.asking import (
     AFTER_DECLINED,
     AFTER_WITHDRAWN,
@@ -69,7 +69,7 @@ from mentormatch.mentoring.service import (
     take_place,
     withdraw,
 )
-from mentormatch.mentors import decisions as mentors_decisions
+from mentormatch.mentors import standing
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import stage_changed
 from tests.conftest import make_test_config
@@ -736,12 +736,12 @@ def _waiting_for_kaur(people: dict[str, int]) -> dict[str, MentoringRequest]:
 
 
 def _stop_by_pausing(people: dict[str, int]) -> None:
-    mentors_decisions.pause(person(people["kaur"]))
+    standing.pause(person(people["kaur"]))
 
 
 def _stop_by_suspension(people: dict[str, int]) -> None:
     admin = person(people["nash"])  # (the audit entry names who suspended her; any account will do)
-    mentors_decisions.suspend(person(people["kaur"]), admin, "Complaint under review.")
+    standing.suspend(person(people["kaur"]), admin, "Complaint under review.")
 
 
 def _stop_by_stage(new_stage: str) -> Callable[[dict[str, int]], None]:
@@ -797,7 +797,7 @@ def test_closing_requests_leaves_the_mentors_mentees_connected(people, ctx):
     mentorship = accept(ask(people, "amira", "kaur"), person(people["kaur"]))
     waiting = ask(people, "ben", "kaur")
     db.session.commit()
-    mentors_decisions.pause(person(people["kaur"]))
+    standing.pause(person(people["kaur"]))
     db.session.commit()
     assert db.session.get(Connection, mentorship.id).ended_at is None
     assert status(waiting.id) == WITHDRAWN and places(people["kaur"]) == 1
@@ -806,10 +806,10 @@ def test_closing_requests_leaves_the_mentors_mentees_connected(people, ctx):
 
 def test_a_mentee_whose_request_was_closed_can_ask_them_again_when_they_return(people, ctx):
     waiting = ask(people, "amira", "kaur")
-    mentors_decisions.pause(person(people["kaur"]))
+    standing.pause(person(people["kaur"]))
     db.session.commit()
     assert "isn't mentoring" in request_problem(person(people["amira"]), person(people["kaur"]), MENTORING)
-    mentors_decisions.resume(person(people["kaur"]))
+    standing.resume(person(people["kaur"]))
     db.session.commit()
     assert status(waiting.id) == WITHDRAWN
     assert request_problem(person(people["amira"]), person(people["kaur"]), MENTORING) is None

@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
+from mentormatch.core.audit import AuditEntry
 from mentormatch.core.extensions import db
 from mentormatch.mentoring.models import Connection
 from mentormatch.mentors.models import MentorExclusion
@@ -21,7 +22,6 @@ from mentormatch.rounds.models import MatchingRound, RoundPair
 from mentormatch.rounds.publishing import publish_round, round_csv
 from mentormatch.rounds.service import RoundProblem, change_pair, create_round, run_round
 from mentormatch.rounds.solver import ALL_FULL
-from mentormatch.web.admin.audit import AuditEntry
 from tests.factories import make_member
 from tests.helpers import ROLES, csrf_from, make_user, outbox, submit
 

@@ -8,6 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mentormatch.core import changes
 from mentormatch.core.database import UTCDateTime, utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.vocabulary import STAGE_BY_CODE
@@ -17,6 +18,7 @@ class User(UserMixin, db.Model):
     """A member's account. Deleting an account scrubs it to a 'former member' stub."""
 
     __tablename__ = "user_account"
+    __audit_subject__ = "member"  # how the audit log names an account (core/audit.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased; NULL once the account is deleted.
@@ -65,6 +67,12 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+# What of an account counts for matching (core/changes.py): its stage, name, verification, deletion.
+changes.watch(
+    User, member_id=lambda user: user.id, fields=("career_stage", "email_verified_at", "deleted_at", "name")
+)
 
 
 class AccountToken(db.Model):

@@ -19,13 +19,13 @@ from sqlalchemy import select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.tokens import Purpose, issue_token
+from mentormatch.core.changes import note_change
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail import send_email
 from mentormatch.core.views import absolute_url
 from mentormatch.importing.rows import Person
 from mentormatch.importing.validate import CheckedFile, check_file
-from mentormatch.matching.service import note_change
 from mentormatch.profiles.models import Profile, ProfileGoal, ProfileSpecialty, Tag, profile_interest
 from mentormatch.profiles.service import refresh_search_text, tags_named
 

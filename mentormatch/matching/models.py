@@ -1,4 +1,7 @@
-"""What matching keeps in the database: dismissals, and the change log that keeps every process fresh."""
+"""What matching keeps in the database: dismissals, and the generation a rebuild bumps.
+
+The change log that keeps every process fresh is core/changes.py.
+"""
 
 from __future__ import annotations
 
@@ -19,19 +22,6 @@ class Dismissal(db.Model):
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class MatchingChange(db.Model):
-    """A member whose matching data changed (profile, approval, places, requests).
-
-    Every web process keeps a fitted engine in memory and, before answering, applies the changes
-    it hasn't seen yet (matching/service.py): no process serves suggestions from stale data.
-    """
-
-    __tablename__ = "matching_change"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class MatchingState(db.Model):

@@ -17,21 +17,22 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import event, func, insert, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting
+from mentormatch.core.changes import MatchingChange
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.matching.engine import MatchingEngine, Member, Suggestion
-from mentormatch.matching.models import Dismissal, MatchingChange, MatchingState
+from mentormatch.matching.models import Dismissal, MatchingState
 from mentormatch.mentoring.models import MENTORING, PENDING, Connection, MentoringRequest
 from mentormatch.mentors.models import MentorExclusion
-from mentormatch.profiles.models import Profile, ProfileGoal, ProfileOffer, ProfileSpecialty
+from mentormatch.profiles.listing import listed
+from mentormatch.profiles.models import Profile
 
 KINDS = ("mentor", "peer")
 # An id below the newest one seen but not yet visible may belong to a transaction still
@@ -47,49 +48,13 @@ REFIT_AFTER_CHANGES = 500
 REFIT_AFTER_SHARE = 0.2
 
 
-# --- recording changes -------------------------------------------------------------------------
-
-
-def note_change(*user_ids: int) -> None:
-    """Record, in the caller's transaction, that these members' matching data changed."""
-    rows = [{"user_id": user_id, "created_at": utcnow()} for user_id in dict.fromkeys(user_ids)]
-    if rows:
-        db.session.execute(insert(MatchingChange), rows)
-
-
-_USER_FIELDS = ("career_stage", "email_verified_at", "deleted_at", "name")
-_PROFILE_PARTS = (Profile, ProfileSpecialty, ProfileGoal, ProfileOffer)
-
-
-@event.listens_for(Session, "after_flush")
-def _note_orm_changes(session: Session, flush_context) -> None:
-    """Profile and account edits made through the ORM (forms, onboarding) note themselves.
-
-    After the flush, so new rows have their ids; the session's lists still show what was flushed.
-    """
-    changed: set[int] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, _PROFILE_PARTS):
-            if obj.user_id is not None and (obj not in session.dirty or session.is_modified(obj)):
-                changed.add(obj.user_id)
-        elif isinstance(obj, User) and obj in session.dirty:
-            state = db.inspect(obj)
-            if any(state.attrs[name].history.has_changes() for name in _USER_FIELDS):
-                changed.add(obj.id)
-    if changed:  # Core on the flush's own connection: an ORM statement here would flush again
-        rows = [{"user_id": user_id, "created_at": utcnow()} for user_id in sorted(changed)]
-        session.connection().execute(insert(MatchingChange.__table__), rows)
-
-
 # --- profiles as engine members ----------------------------------------------------------------
 
 
 def _eligible() -> object:
     """Who can be suggested to anyone: confirmed, not deleted, onboarded, with a known stage."""
     return (
-        User.email_verified_at.is_not(None),
-        User.deleted_at.is_(None),
-        Profile.onboarded_at.is_not(None),
+        *listed(),
         User.career_stage.in_(list(STAGE_BY_CODE)),
     )
 

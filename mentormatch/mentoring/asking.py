@@ -13,12 +13,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
+from mentormatch.core.changes import note_change
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail import send_email
 from mentormatch.core.views import absolute_url
 from mentormatch.core.vocabulary import STAGE_BY_CODE
-from mentormatch.matching.service import note_change
 from mentormatch.mentoring.models import (
     DECLINED,
     MENTORING,
@@ -29,6 +29,7 @@ from mentormatch.mentoring.models import (
     MentoringRequest,
 )
 from mentormatch.mentors.models import MentorExclusion
+from mentormatch.profiles.listing import is_listed
 from mentormatch.profiles.models import Profile
 
 MAX_PENDING = 3  # mentoring requests a mentee may have waiting at once
@@ -105,7 +106,7 @@ def _check_can_ask(sender: User, recipient: User, kind: str) -> None:
     if recipient.id == sender.id:
         raise RequestProblem("You can't send a request to yourself.")
     profile: Profile | None = recipient.profile
-    if not recipient.is_active or not recipient.is_verified or profile is None or not profile.onboarded_at:
+    if not is_listed(recipient):
         raise RequestProblem(f"{recipient.display_name} can't take requests at the moment.")
     if connected(sender, recipient):
         raise RequestProblem(f"You are already connected with {recipient.display_name}.")

@@ -8,23 +8,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
 from mentormatch.core import limits
+from mentormatch.core.forms import use_own_ids
 from mentormatch.mentoring.models import MENTORING
 
 
 def _strip(value: str | None) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def use_own_ids(form: FlaskForm, stem: str) -> None:
-    """Ids of one object's form (`decline-12-reason`), so several open on one page stay unique.
-
-    Names don't change, so posts still work. The error summary's title takes its id from the
-    form's prefix; the fields were named when the form was built, so setting it now renames nothing.
-    """
-    for field in form:
-        field.id = f"{stem}-{field.name}"
-        field.label.field_id = field.id
-    form._prefix = f"{stem}-"
 
 
 class AskForm(FlaskForm):

@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
+from mentormatch.core.changes import note_change
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail import send_email
 from mentormatch.core.views import absolute_url
-from mentormatch.matching.service import note_change
 from mentormatch.mentoring.asking import RequestProblem, stage_rank
 from mentormatch.mentoring.models import (
     ACCEPTED,
@@ -32,6 +32,8 @@ from mentormatch.mentoring.models import (
     Connection,
     MentoringRequest,
 )
+from mentormatch.mentors.signals import mentor_unavailable
+from mentormatch.profiles.listing import is_listed
 from mentormatch.profiles.models import Profile
 
 REMIND_AFTER = timedelta(days=7)
@@ -116,8 +118,7 @@ def accept(request: MentoringRequest, by: User) -> Connection:
 def _check_can_still_connect(request: MentoringRequest, by: User) -> None:
     """The rules checked when they asked, checked again: days may have passed, and people change."""
     sender = request.sender
-    profile: Profile | None = sender.profile
-    if not sender.is_active or not sender.is_verified or profile is None or not profile.onboarded_at:
+    if not is_listed(sender):
         raise RequestProblem(
             f"{sender.display_name} can't be connected with at the moment: their account isn't active. "
             "You can decline the request, or leave it to close."
@@ -182,6 +183,11 @@ def close_requests_to(mentor_id: int, reason: str) -> int:
             )
             closed += 1
     return closed
+
+
+@mentor_unavailable.connect
+def _mentor_unavailable(mentor: User, reason: str) -> None:
+    close_requests_to(mentor.id, reason)
 
 
 def decline(request: MentoringRequest, by: User, reason: str = "") -> None:

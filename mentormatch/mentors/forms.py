@@ -11,9 +11,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
 from mentormatch.accounts.models import User
 from mentormatch.core import limits
+from mentormatch.core.forms import use_own_ids
 from mentormatch.core.registration import BODY_BY_STAGE, normalise_registration_number, registration_problem
 from mentormatch.core.vocabulary import GOALS, SPECIALTIES
-from mentormatch.mentoring.forms import use_own_ids
 from mentormatch.mentors.service import Application, exclusions_for, latest_application
 from mentormatch.profiles.forms import CheckboxesField
 

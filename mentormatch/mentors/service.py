@@ -1,6 +1,6 @@
 """Applying to mentor, and the people a mentor must never be matched with (their exclusions).
 
-The admins' decisions and a mentor's pause are in decisions.py. The caller commits.
+Every change to a mentor's standing is in standing.py. The caller commits.
 """
 
 from __future__ import annotations

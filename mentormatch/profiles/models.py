@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
 
 from sqlalchemy import DDL, Column, ForeignKey, Index, String, Table, Text, event
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.accounts.models import User
+from mentormatch.core import changes
 from mentormatch.core.database import UTCDateTime, utcnow
 from mentormatch.core.extensions import db
 
@@ -152,3 +154,8 @@ for statement in SQLITE_SEARCH_DROP:
     event.listen(Profile.__table__, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
 
 Index("ix_profile_updated_at", Profile.updated_at)
+
+
+# Any change to a profile or its tags changes its owner's matching data (core/changes.py).
+for _part in (Profile, ProfileSpecialty, ProfileGoal, ProfileOffer):
+    changes.watch(_part, member_id=attrgetter("user_id"))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
+from mentormatch.profiles.listing import listed
 from mentormatch.profiles.models import Profile, ProfileSpecialty
 from mentormatch.profiles.service import fold_accents
 
@@ -47,9 +48,7 @@ def directory_select(query: DirectoryQuery) -> Select[tuple[User]]:
         .join(User.profile)
         .options(contains_eager(User.profile))
         .where(
-            User.deleted_at.is_(None),
-            User.email_verified_at.is_not(None),
-            Profile.onboarded_at.is_not(None),  # listed once they've finished setting up
+            *listed(),
         )
     )
     if query.stage:

@@ -14,9 +14,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
 from mentormatch.core.extensions import db
-from mentormatch.core.registration import registration_problem
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
+from mentormatch.profiles.listing import listed
 from mentormatch.profiles.models import Profile, Tag, profile_interest
+from mentormatch.profiles.signals import stage_changing
 
 
 def normalise_tag(raw: str) -> str:
@@ -68,9 +69,7 @@ def suggest_tags(prefix: str, limit: int = 8) -> list[str]:
         .join(User, User.id == Profile.user_id)
         .where(
             Tag.name.like(f"{escaped}%", escape="\\"),
-            Profile.onboarded_at.is_not(None),
-            User.email_verified_at.is_not(None),
-            User.deleted_at.is_(None),
+            *listed(),
         )
         .group_by(Tag.id, Tag.name)
         .order_by(db.func.count(profile_interest.c.user_id).desc(), Tag.name)
@@ -80,28 +79,8 @@ def suggest_tags(prefix: str, limit: int = 8) -> list[str]:
 
 
 def stage_changed(profile: Profile, new_stage: str) -> None:
-    """A new career stage puts a mentor's approval back to the admins, or ends it for a student.
-
-    Approval was given for the old stage and its registration (GMC, NMC, HCPC): a consultant
-    who becomes a 'medical student' must not keep the Mentor badge. A paused mentor is an approved
-    one taking a break: resuming must not make them approved at a stage no admin has checked.
-    """
-    was = profile.mentor_status
-    if not was:
-        return
-    if STAGE_BY_CODE[new_stage].rank == 0 or registration_problem(
-        new_stage, profile.registration_number, required=True
-    ):
-        profile.offers_mentoring = False
-        profile.mentor_status = None
-    elif was in ("approved", "paused"):
-        profile.mentor_status = "pending"
-    if was in ("approved", "paused") and profile.user is not None:
-        # Imported here: mentoring builds on profiles (its service reads Profile), not the reverse.
-        from mentormatch.mentoring.service import close_requests_to
-
-        # Their mentees' waiting requests can't be accepted until an admin approves them again.
-        close_requests_to(profile.user.id, f"{profile.user.display_name} isn't taking mentees at the moment.")
+    """A member's career stage is changing: the mentors code decides what it does to their standing."""
+    stage_changing.send(profile, new_stage=new_stage)
 
 
 def profile_for(user: User) -> Profile:

@@ -31,6 +31,7 @@ from mentormatch.mentoring.models import (
     MentoringRequest,
 )
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, MENTOR_STATUSES
+from mentormatch.profiles.listing import listed
 from mentormatch.profiles.models import Profile, ProfileSpecialty
 from mentormatch.reports.tables import DATE, DURATION, PERCENT, TEXT, Column, ReportTable
 
@@ -46,12 +47,8 @@ STATUS_ORDER = (
 
 
 def _is_member() -> tuple[ColumnElement[bool], ...]:
-    """The conditions for a counted member (User joined to Profile)."""
-    return (
-        User.email_verified_at.is_not(None),
-        User.deleted_at.is_(None),
-        Profile.onboarded_at.is_not(None),
-    )
+    """The conditions for a counted member (User joined to Profile): the listed ones."""
+    return listed()
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:

@@ -12,18 +12,17 @@ from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.core.limits import control_character
 from mentormatch.core.vocabulary import STAGE_BY_CODE
+from mentormatch.profiles.listing import listed
 from mentormatch.profiles.models import Profile, ProfileSpecialty
 
 
 def members() -> object:
-    """Members who can be matched: confirmed, not deleted, onboarded, with a known stage."""
+    """Members who can be matched: listed, with a known stage."""
     return (
         select(User)
         .join(Profile, Profile.user_id == User.id)
         .where(
-            User.email_verified_at.is_not(None),
-            User.deleted_at.is_(None),
-            Profile.onboarded_at.is_not(None),
+            *listed(),
             User.career_stage.in_(list(STAGE_BY_CODE)),
         )
     )

@@ -9,18 +9,18 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
+from mentormatch.core.audit import record
+from mentormatch.core.changes import note_change
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail import send_email
 from mentormatch.core.views import absolute_url
 from mentormatch.core.vocabulary import STAGE_BY_CODE
-from mentormatch.matching.service import note_change
 from mentormatch.mentoring.models import ACCEPTED, MENTORING, PENDING, Connection, MentoringRequest
 from mentormatch.mentoring.service import take_place, withdraw_pending_mentoring
 from mentormatch.rounds.cohorts import members
 from mentormatch.rounds.models import DRAFT, PUBLISHED, MatchingRound, RoundPair
 from mentormatch.rounds.service import RoundProblem, forbidden_pairs, name_of
-from mentormatch.web.admin.audit import record
 
 CSV_COLUMNS = [
     "mentee_email",

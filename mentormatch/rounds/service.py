@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import func, or_, select
 
 from mentormatch.accounts.models import User
+from mentormatch.core.audit import describe_actions, record
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.matching.service import fresh_engine
@@ -21,9 +22,8 @@ from mentormatch.profiles.models import Profile
 from mentormatch.rounds.cohorts import approved_mentors
 from mentormatch.rounds.models import MatchingRound, RoundMentee, RoundMentor, RoundPair
 from mentormatch.rounds.solver import LEFT_UNMATCHED, Candidates, LockProblem, solve_round
-from mentormatch.web.admin.audit import ACTION_LABELS, record
 
-ACTION_LABELS.update(
+describe_actions(
     {
         "round.create": "Created a matching round",
         "round.run": "Ran a matching round",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import REGIONS, STAGE_BY_CODE, STAGES
 from mentormatch.matching.models import Dismissal
 from mentormatch.matching.service import SuggestedPerson, dismiss, suggestions_for, undo_dismiss
+from mentormatch.profiles.listing import listed_member_or_404
 
 bp = Blueprint("matching", __name__)
 
@@ -96,14 +97,6 @@ def matches() -> ResponseReturnValue:
     )
 
 
-def _other_member_or_404(user_id: int) -> User:
-    """A member who could be suggested (confirmed, onboarded, not deleted), or 404."""
-    person = db.get_or_404(User, user_id)
-    if person.deleted_at or not person.is_verified or not is_onboarded(person):
-        abort(404)
-    return person
-
-
 def _not_yourself() -> ResponseReturnValue:
     return render_error(
         400,
@@ -119,7 +112,7 @@ def dismiss_person(user_id: int) -> ResponseReturnValue:
     me = current_user._get_current_object()
     if user_id == me.id:
         return _not_yourself()
-    person = _other_member_or_404(user_id)
+    person = listed_member_or_404(user_id)
     tab = _tab(request.form.get("tab"), me)
     dismiss(me, person.id)
     db.session.commit()
@@ -137,7 +130,7 @@ def undo_dismiss_person(user_id: int) -> ResponseReturnValue:
     me = current_user._get_current_object()
     if user_id == me.id:
         return _not_yourself()
-    person = _other_member_or_404(user_id)
+    person = listed_member_or_404(user_id)
     tab = _tab(request.form.get("tab"), me)
     undo_dismiss(me, person.id)
     db.session.commit()

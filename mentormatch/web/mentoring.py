@@ -29,6 +29,7 @@ from mentormatch.mentoring.asking import ANSWER_WITHIN, request_problem, send_re
 from mentormatch.mentoring.forms import AskForm, ReasonForm
 from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
 from mentormatch.mentoring.service import MATCHED_ELSEWHERE, RequestProblem
+from mentormatch.profiles.listing import listed_member_or_404
 
 bp = Blueprint("mentoring", __name__)
 
@@ -37,15 +38,6 @@ RECIPIENT, SENDER = "recipient", "sender"
 
 def _me() -> User:
     return current_user._get_current_object()
-
-
-def _member_or_404(user_id: int) -> User:
-    """A member others can see (confirmed, onboarded, not deleted), or 404."""
-    person = db.get_or_404(User, user_id)
-    profile = person.profile
-    if person.deleted_at or not person.is_verified or profile is None or profile.onboarded_at is None:
-        abort(404)
-    return person
 
 
 def _forbidden(message: str) -> None:
@@ -103,7 +95,7 @@ def ask(user_id: int) -> ResponseReturnValue:
     kind = request.args.get("kind", MENTORING)
     if kind not in KINDS:
         abort(404)
-    person = _member_or_404(user_id)
+    person = listed_member_or_404(user_id)
     me = _me()
     form = AskForm(kind, person_id=person.id)
     problem = request_problem(me, person, kind)

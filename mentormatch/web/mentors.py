@@ -7,13 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from mentormatch.accounts.models import User
+from mentormatch.core.audit import last_entry
 from mentormatch.core.extensions import db
 from mentormatch.core.vocabulary import GOALS, SPECIALTIES
-from mentormatch.mentors import decisions, service
+from mentormatch.mentors import service, standing
 from mentormatch.mentors.forms import EXCLUSIONS_HINT, MentorApplicationForm
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, SUSPENDED
 from mentormatch.mentors.service import MentorProblem
-from mentormatch.web.admin.audit import last_entry
 
 bp = Blueprint("mentors", __name__)
 
@@ -80,7 +80,7 @@ def apply() -> ResponseReturnValue:
 def pause() -> ResponseReturnValue:
     """Stop being suggested and asked for a while; your mentees stay connected."""
     return _change(
-        decisions.pause, "Your mentoring is paused: nobody new will be suggested you or can ask you."
+        standing.pause, "Your mentoring is paused: nobody new will be suggested you or can ask you."
     )
 
 
@@ -88,7 +88,7 @@ def pause() -> ResponseReturnValue:
 @login_required
 def resume() -> ResponseReturnValue:
     """Be suggested and asked again."""
-    return _change(decisions.resume, "Welcome back: mentees can find and ask you again.")
+    return _change(standing.resume, "Welcome back: mentees can find and ask you again.")
 
 
 def _change(action, done: str) -> ResponseReturnValue:

@@ -15,6 +15,7 @@ from mentormatch.core.extensions import db
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
 from mentormatch.profiles import forms
+from mentormatch.profiles.listing import is_listed
 from mentormatch.profiles.search import DirectoryQuery, directory_select
 from mentormatch.profiles.service import (
     parse_tags,
@@ -158,8 +159,7 @@ def show(user_id: int) -> ResponseReturnValue:
     own = person.id == current_user.id
     if own and person.profile is None:
         return redirect(url_for("profiles.edit_step", slug=STEPS[0].slug))
-    profile = person.profile
-    if profile is None or profile.onboarded_at is None or person.deleted_at or not person.is_verified:
+    if not is_listed(person):
         abort(404)
     return render_template(
         "profiles/show.html",

@@ -1,9 +1,4 @@
-"""The append-only audit log of admin actions, at /admin/audit, with filters and a CSV export.
-
-Every admin action calls `record(admin, action, subject, before, after)` in the transaction of the
-action itself, so an action that rolls back leaves no entry and one that commits always has one.
-Entries are never changed or deleted: the session refuses it (see `_refuse_changes`).
-"""
+"""The audit log at /admin/audit, with filters and a CSV export (the log itself: core/audit.py)."""
 
 from __future__ import annotations
 
@@ -15,13 +10,12 @@ from typing import Any
 
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import JSON, ForeignKey, Select, String, event, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
-from sqlalchemy.sql.dml import Delete, Update
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from mentormatch.accounts.models import User
-from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.audit import ACTION_LABELS, MEMBER, AuditEntry
+from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.ids import parse_id
 from mentormatch.core.limits import control_character
@@ -29,113 +23,6 @@ from mentormatch.core.views import render_fragment
 from mentormatch.web.admin import admin_required, bp
 
 PER_PAGE = 50
-MEMBER = "member"  # the subject type for an account; other areas name their own ("round", …)
-
-# What each action is called on the page; an action not listed here shows its code.
-ACTION_LABELS: dict[str, str] = {
-    "mentor.approve": "Approved a mentor",
-    "mentor.reject": "Turned down a mentor application",
-    "mentor.suspend": "Suspended a mentor",
-    "mentor.reinstate": "Reinstated a mentor",
-}
-
-
-class AuditEntry(db.Model):
-    """One admin action: who, what, to whom or what, when, and the state before and after it."""
-
-    __tablename__ = "audit_entry"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    # None for actions with no admin behind them (a command run on the server).
-    admin_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
-    action: Mapped[str] = mapped_column(String(60), index=True)
-    subject_type: Mapped[str] = mapped_column(String(40))
-    subject_id: Mapped[str | None] = mapped_column(String(40))
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-    admin: Mapped[User | None] = relationship()
-
-    @property
-    def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
-
-    def changes(self) -> list[tuple[str, Any, Any]]:
-        """(field, before, after) for every field either side mentions, in a stable order."""
-        before, after = self.before or {}, self.after or {}
-        keys = list(dict.fromkeys([*before, *after]))
-        return [(key, before.get(key), after.get(key)) for key in keys]
-
-
-class AuditLogIsAppendOnly(Exception):
-    """Someone tried to change or delete an audit entry."""
-
-
-def record(
-    admin: User | None,
-    action: str,
-    subject: object,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Add an entry to the caller's transaction. `subject` is a User, a (type, id) pair or a model row."""
-    subject_type, subject_id = _subject_key(subject)
-    entry = AuditEntry(
-        admin_id=admin.id if admin is not None else None,
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        before=before,
-        after=after,
-        created_at=utcnow(),
-    )
-    db.session.add(entry)
-    return entry
-
-
-def _subject_key(subject: object) -> tuple[str, str | None]:
-    if isinstance(subject, User):
-        return MEMBER, str(subject.id)
-    if isinstance(subject, tuple):
-        kind, key = subject
-        return str(kind), None if key is None else str(key)
-    mapper = db.inspect(subject).mapper
-    identity = mapper.primary_key_from_instance(subject)
-    return mapper.class_.__name__.lower(), "-".join(str(part) for part in identity)
-
-
-def last_entry(action: str, subject: object) -> AuditEntry | None:
-    """The newest entry of this action about this subject (who did it, and when)."""
-    subject_type, subject_id = _subject_key(subject)
-    return db.session.scalar(
-        select(AuditEntry)
-        .where(
-            AuditEntry.action == action,
-            AuditEntry.subject_type == subject_type,
-            AuditEntry.subject_id == subject_id,
-        )
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    )
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_changes(session: Session, flush_context, instances) -> None:
-    """An entry, once written, is never changed or deleted through the ORM."""
-    for entry in session.deleted:
-        if isinstance(entry, AuditEntry):
-            raise AuditLogIsAppendOnly("Audit entries can't be deleted.")
-    for entry in session.dirty:
-        if isinstance(entry, AuditEntry) and session.is_modified(entry):
-            raise AuditLogIsAppendOnly("Audit entries can't be changed.")
-
-
-@event.listens_for(Engine, "before_execute")
-def _refuse_statements(connection, statement, multiparams, params, execution_options) -> None:
-    """Nor by an UPDATE or DELETE statement, through the session or straight on a connection."""
-    if isinstance(statement, Update | Delete) and getattr(statement.table, "name", None) == "audit_entry":
-        raise AuditLogIsAppendOnly("Audit entries can't be changed or deleted.")
 
 
 # --- the page --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
+from mentormatch.core.audit import record
 from mentormatch.core.extensions import db
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGES
@@ -18,7 +19,6 @@ from mentormatch.importing.validate import UnreadableFile
 from mentormatch.profiles.models import Profile
 from mentormatch.rounds.models import MatchingRound
 from mentormatch.web.admin import admin_required, bp
-from mentormatch.web.admin.audit import record
 from mentormatch.web.admin.forms import ImportForm
 
 # A page listing every problem of a badly broken 8,000-row file helps nobody: the first few

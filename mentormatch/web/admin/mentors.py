@@ -20,7 +20,7 @@ from mentormatch.core.extensions import db
 from mentormatch.core.ids import parse_id
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
-from mentormatch.mentors import decisions, service
+from mentormatch.mentors import service, standing
 from mentormatch.mentors.forms import ReasonForm
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, MENTOR_STATUSES, PENDING, MentorApplication
 from mentormatch.mentors.service import MentorProblem
@@ -174,7 +174,7 @@ def approve_application(application_id: int) -> ResponseReturnValue:
     application = _application_or_404(application_id)
     applicant = application.applicant
     try:
-        decisions.approve(application, current_user)
+        standing.approve(application, current_user)
     except MentorProblem as problem:
         db.session.rollback()
         return _answer(applicant, 409, problem=str(problem))
@@ -189,11 +189,11 @@ def reject_application(application_id: int) -> ResponseReturnValue:
     application = _application_or_404(application_id)
     applicant = application.applicant
     if not application.is_pending:
-        return _answer(applicant, 409, problem=decisions.already_decided(application))
+        return _answer(applicant, 409, problem=standing.already_decided(application))
     form = ReasonForm(id_stem=f"reject-{application.id}")
     if form.validate_on_submit():
         try:
-            decisions.reject(application, current_user, form.reason.data)
+            standing.reject(application, current_user, form.reason.data)
         except MentorProblem as problem:
             db.session.rollback()
             return _answer(applicant, 409, problem=str(problem))
@@ -213,7 +213,7 @@ def suspend_mentor(user_id: int) -> ResponseReturnValue:
     form.reason.label.text = "Reason for suspending"
     if form.validate_on_submit():
         try:
-            decisions.suspend(user, current_user, form.reason.data)
+            standing.suspend(user, current_user, form.reason.data)
         except MentorProblem as problem:
             db.session.rollback()
             return _answer(user, 409, problem=str(problem))
@@ -228,7 +228,7 @@ def reinstate_mentor(user_id: int) -> ResponseReturnValue:
     """Reinstate a suspended mentor (they are emailed)."""
     user = _mentor_or_404(user_id)
     try:
-        decisions.reinstate(user, current_user)
+        standing.reinstate(user, current_user)
     except MentorProblem as problem:
         db.session.rollback()
         return _answer(user, 409, problem=str(problem))
@@ -269,7 +269,7 @@ def approve_selected() -> ResponseReturnValue:
     for application in applications:
         try:
             with db.session.begin_nested():
-                decisions.approve(application, current_user)
+                standing.approve(application, current_user)
             approved.append(application.applicant.display_name)
         except MentorProblem as problem:
             skipped.append(f"{application.applicant.display_name}: {problem}")

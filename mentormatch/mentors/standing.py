@@ -1,4 +1,9 @@
-"""The admins' decisions on mentors (approve, turn down, suspend, reinstate) and a mentor's own pause.
+"""A mentor's standing: the one module that changes it.
+
+Applying, the admins' decisions (approve, turn down, suspend, reinstate), a mentor's own pause and
+resume, a career-stage change and an import all change `Profile.mentor_status` here, each writing
+the application, the audit entry, the matching change and the emails together. When a mentor stops
+taking mentees it announces `mentor_unavailable` (mentors/signals.py); the requests code listens.
 
 Every change of state that can race is one conditional UPDATE (`… WHERE status = 'pending'`) with
 a row-count check: two admins deciding the same application at once end with one decision, and
@@ -13,12 +18,14 @@ from typing import Any
 from sqlalchemy import update
 
 from mentormatch.accounts.models import User
+from mentormatch.core.audit import describe_actions, last_entry, record
+from mentormatch.core.changes import note_change
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail import send_email
+from mentormatch.core.registration import registration_problem
 from mentormatch.core.views import absolute_url
-from mentormatch.matching.service import note_change
-from mentormatch.mentoring.service import close_requests_to
+from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.mentors.models import (
     APPROVED,
     PAUSED,
@@ -28,8 +35,18 @@ from mentormatch.mentors.models import (
     MentorApplication,
 )
 from mentormatch.mentors.service import DECIDED_WORDS, MentorProblem, at_time
+from mentormatch.mentors.signals import mentor_unavailable
 from mentormatch.profiles.models import Profile
-from mentormatch.web.admin.audit import last_entry, record
+from mentormatch.profiles.signals import stage_changing
+
+describe_actions(
+    {
+        "mentor.approve": "Approved a mentor",
+        "mentor.reject": "Turned down a mentor application",
+        "mentor.suspend": "Suspended a mentor",
+        "mentor.reinstate": "Reinstated a mentor",
+    }
+)
 
 # --- the admins' decisions -------------------------------------------------------------------------
 
@@ -155,7 +172,7 @@ def suspend(user: User, admin: User, reason: str) -> None:
             raise MentorProblem(_by_whom("mentor.suspend", user, "Already suspended"))
         raise MentorProblem("Only approved mentors can be suspended. Nothing was changed.")
     # Kind to the mentees waiting: they are told the mentor isn't taking mentees, not why.
-    close_requests_to(user.id, f"{user.display_name} isn't taking mentees at the moment.")
+    mentor_unavailable.send(user, reason=f"{user.display_name} isn't taking mentees at the moment.")
     record(admin, "mentor.suspend", user, before, {**mentor_state(user.profile), "reason": reason})
     send_email(
         user.email,
@@ -190,10 +207,37 @@ def pause(user: User) -> None:
     """Stop being suggested or asked for a while; current mentees stay connected, waiting requests close."""
     if _move(user, (APPROVED,), PAUSED) is None:
         raise MentorProblem("Only an approved mentor can pause.")
-    close_requests_to(user.id, f"{user.display_name} has paused mentoring for now.")
+    mentor_unavailable.send(user, reason=f"{user.display_name} has paused mentoring for now.")
 
 
 def resume(user: User) -> None:
     """Be suggested and asked again after a pause."""
     if _move(user, (PAUSED,), APPROVED) is None:
         raise MentorProblem("Your mentoring isn't paused.")
+
+
+# --- a career-stage change -------------------------------------------------------------------------
+
+
+@stage_changing.connect
+def stage_changed(profile: Profile, new_stage: str) -> None:
+    """A new career stage puts a mentor's approval back to the admins, or ends it for a student.
+
+    Approval was given for the old stage and its registration (GMC, NMC, HCPC): a consultant
+    who becomes a 'medical student' must not keep the Mentor badge. A paused mentor is an approved
+    one taking a break: resuming must not make them approved at a stage no admin has checked.
+    """
+    was = profile.mentor_status
+    if not was:
+        return
+    if STAGE_BY_CODE[new_stage].rank == 0 or registration_problem(
+        new_stage, profile.registration_number, required=True
+    ):
+        profile.offers_mentoring = False
+        profile.mentor_status = None
+    elif was in (APPROVED, PAUSED):
+        profile.mentor_status = PENDING
+    if was in (APPROVED, PAUSED) and profile.user is not None:
+        # Their mentees' waiting requests can't be accepted until an admin approves them again.
+        user = profile.user
+        mentor_unavailable.send(user, reason=f"{user.display_name} isn't taking mentees at the moment.")
