@@ -14,7 +14,7 @@ from mentormatch.accounts.passwords import hash_password
 from mentormatch.core.audit import AuditEntry
 from mentormatch.core.changes import MatchingChange
 from mentormatch.core.extensions import db
-from mentormatch.mentors import service, standing
+from mentormatch.mentors import standing
 from mentormatch.mentors.models import MentorApplication
 from mentormatch.mentors.service import MentorProblem
 from mentormatch.profiles.models import Profile
@@ -280,11 +280,21 @@ def test_bulk_approval_approves_the_selected_and_reports_the_already_decided(app
     assert "Select the applications to approve first." in nothing.get_data(as_text=True)
 
 
-def test_imported_mentors_waiting_for_approval_are_in_the_queue(app):
-    imported = make_member(app, "Nurse Nia", stage="nurse_midwife", mentor="pending", capacity=2)
+def test_imported_mentors_waiting_for_approval_are_in_the_queue(app, tmp_path):
+    """The import makes each waiting mentor's application from their profile; the queue only reads."""
+    path = tmp_path / "nurses.csv"
+    path.write_text(
+        "email,name,stage,organisation,region,specialties,goals,interests,bio,looking_for,"
+        "offers_mentoring,capacity,registration_number\n"
+        "nia@example.nhs.uk,Nurse Nia,nurse_midwife,,london,,,,,,yes,2,12A3456B\n",
+        encoding="utf-8",
+    )
+    result = app.test_cli_runner().invoke(args=["users", "import", str(path)])
+    assert result.exit_code == 0, result.output
     with app.app_context():
-        db.session.get(Profile, imported).registration_number = "12A3456B"
-        db.session.commit()
+        imported = db.session.scalar(select(User.id).where(User.email == "nia@example.nhs.uk"))
+        [made] = db.session.scalars(select(MentorApplication)).all()
+        assert (made.source, made.applicant_id, made.registration_number) == ("profile", imported, "12A3456B")
     admin = admin_client(app)
     queue = admin.get("/admin/mentors").get_data(as_text=True)
     assert "Nurse Nia" in queue and "NMC 12A3456B" in queue and "no application form" in queue
@@ -403,7 +413,7 @@ def test_only_admins_reach_the_mentor_pages(app, client, login_as, role, method,
     approved = make_member(app, stage="consultant", mentor=True)
     suspended = make_member(app, stage="consultant", mentor="suspended")
     with app.app_context():
-        service.make_missing_applications()
+        standing.applications_for_waiting([pending])
         db.session.commit()
     ids = {"application": pending_application(app, pending), "approved": approved, "suspended": suspended}
     login_as(role)

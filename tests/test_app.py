@@ -17,9 +17,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from mentormatch import create_app
+from mentormatch.accounts.models import User
 from mentormatch.core.database import alembic_include_object
 from mentormatch.core.extensions import db
 from mentormatch.core.htmx import HTMX_INTEGRITY, HTMX_URL, HTMX_VERSION
+from mentormatch.mentors.models import MentorApplication
+from mentormatch.profiles.models import Profile
 from tests.conftest import POSTGRES_URL, make_test_config
 from tests.helpers import ROLES, csrf_from
 
@@ -149,6 +152,54 @@ def _assert_migrations_match_models(url: str, tmp_path, **engine_options) -> Non
     assert downgrade.exit_code == 0, downgrade.output
     with app.app_context():
         db.engine.dispose()
+
+
+def test_migration_0005_gives_each_waiting_mentor_an_application_once(tmp_path):
+    """The queue no longer makes missing applications when it is loaded: the migration makes them."""
+    app = create_app(make_test_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
+    cli = app.test_cli_runner()
+    assert cli.invoke(args=["db", "upgrade", "0004"]).exit_code == 0
+    # At 0004 these tables are as the models are today (0005 only adds audit_entry.actor).
+    with app.app_context():
+        people = [
+            User(email=f"old{number}@example.org", name="Dr Old", career_stage="consultant")
+            for number in range(3)
+        ]
+        for person, status in zip(people, ("pending", "approved", "pending"), strict=True):
+            person.profile = Profile(
+                offers_mentoring=True, mentor_status=status, mentor_capacity=3, registration_number="1234567"
+            )
+        people[0].profile.specialties = ["cardiology"]
+        db.session.add_all(people)
+        db.session.flush()
+        db.session.add(
+            MentorApplication(
+                applicant_id=people[2].id,
+                career_stage="consultant",
+                registration_body="GMC",
+                registration_number="1234567",
+                specialties=[],
+                offers=[],
+                capacity=3,
+                hours_a_month=2,
+                statement="Hello",
+            )
+        )
+        db.session.commit()
+        first, third = people[0].id, people[2].id
+        db.engine.dispose()
+    assert cli.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context(), db.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT applicant_id, source, specialties, capacity, registration_body"
+                " FROM mentor_application"
+            )
+        ).all()
+        db.engine.dispose()
+    assert sorted(tuple(row) for row in rows) == sorted(
+        [(third, "form", "[]", 3, "GMC"), (first, "profile", '["cardiology"]', 3, "GMC")]
+    )
 
 
 def test_migrations_build_the_same_schema_as_the_models_on_sqlite(tmp_path):

@@ -801,3 +801,35 @@ def test_the_page_reports_an_address_taken_during_the_import(app, client, login_
     assert response.status_code == 422
     assert "was created at the same moment" in response.get_data(as_text=True)
     assert counts(app) == {**NOTHING, "users": 2}
+
+
+def test_an_import_from_the_command_line_is_audited_under_the_command(
+    app, runner, client, login_as, tmp_path
+):
+    """No admin is behind `flask users import --approve-mentors`: its entries name the command."""
+    from mentormatch.core.audit import AuditEntry
+
+    result = run_import(runner, write(tmp_path, csv_text([SIOBHAN, LAN, AMARA])), "--approve-mentors")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [(e.admin_id, e.actor, e.action) for e in entries] == [
+            (None, "flask users import", "mentor.approve")
+        ] * 2
+    login_as("admin")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert page.count("Command line (flask users import)") == 2
+
+
+def test_mentors_an_import_leaves_waiting_each_get_an_application_at_once(app, runner, tmp_path):
+    from mentormatch.mentors.models import MentorApplication
+
+    assert run_import(runner, write(tmp_path, csv_text([SIOBHAN, LAN, AMARA]))).exit_code == 0
+    with app.app_context():
+        made = db.session.scalars(select(MentorApplication).order_by(MentorApplication.applicant_id)).all()
+        applicants = {db.session.get(User, row.applicant_id).email for row in made}
+        assert applicants == {"lan.nguyen@example.nhs.uk", "amara.okafor@example.nhs.uk"}
+        assert {(row.source, row.status, row.registration_body) for row in made} == {
+            ("profile", "pending", "GMC"),
+            ("profile", "pending", "NMC"),
+        }

@@ -44,6 +44,8 @@ class AuditEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # None for actions with no admin behind them (a command run on the server).
     admin_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # Who acted when no admin did: the command run on the server ("flask users import").
+    actor: Mapped[str | None] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(60), index=True)
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str | None] = mapped_column(String(40))
@@ -51,6 +53,13 @@ class AuditEntry(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     admin: Mapped[User | None] = relationship("User")
+
+    @property
+    def actor_name(self) -> str:
+        """Who did it, as the log shows it."""
+        if self.admin is not None:
+            return self.admin.display_name
+        return f"Command line ({self.actor})" if self.actor else "The system"
 
     @property
     def action_label(self) -> str:
@@ -73,11 +82,17 @@ def record(
     subject: object,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    *,
+    actor: str | None = None,
 ) -> AuditEntry:
-    """Add an entry to the caller's transaction. `subject` is a User, a (type, id) pair or a model row."""
+    """Add an entry to the caller's transaction. `subject` is a User, a (type, id) pair or a model row.
+
+    An action no admin took (a command run on the server) names its `actor` instead.
+    """
     subject_type, subject_id = _subject_key(subject)
     entry = AuditEntry(
         admin_id=admin.id if admin is not None else None,
+        actor=actor,
         action=action,
         subject_type=subject_type,
         subject_id=subject_id,

@@ -19,6 +19,9 @@ class FileProblem(click.ClickException):
     exit_code = 2
 
 
+COMMAND = "flask users import"  # the actor its audit entries name
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing, send nothing.")
@@ -31,7 +34,9 @@ def import_users_command(file: Path, dry_run: bool, approve_mentors: bool) -> No
     column, nothing is imported and the exit code is 1.
     """
     try:
-        report = import_members(file.read_bytes(), dry_run=dry_run, approve_mentors=approve_mentors)
+        report = import_members(
+            file.read_bytes(), dry_run=dry_run, approve_mentors=approve_mentors, command=COMMAND
+        )
         if report.imported:
             db.session.commit()
     except UnreadableFile as error:

@@ -26,6 +26,7 @@ from mentormatch.core.mail import send_email
 from mentormatch.core.views import absolute_url
 from mentormatch.importing.rows import Person
 from mentormatch.importing.validate import CheckedFile, check_file
+from mentormatch.mentors import standing
 from mentormatch.profiles.models import Profile, ProfileGoal, ProfileSpecialty, Tag, profile_interest
 from mentormatch.profiles.service import refresh_search_text, tags_named
 
@@ -58,7 +59,14 @@ class ImportReport:
         return text + "."
 
 
-def import_members(data: bytes, *, dry_run: bool = False, approve_mentors: bool = False) -> ImportReport:
+def import_members(
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    approve_mentors: bool = False,
+    admin: User | None = None,
+    command: str | None = None,
+) -> ImportReport:
     """Check the file and, if nothing is wrong and this isn't a dry run, stage every person.
 
     Raises validate.UnreadableFile when the file isn't UTF-8 CSV text, and IntegrityError if
@@ -67,7 +75,11 @@ def import_members(data: bytes, *, dry_run: bool = False, approve_mentors: bool 
     checked = check_file(data, existing_emails)
     report = ImportReport(checked, dry_run=dry_run, approve_mentors=approve_mentors)
     if report.imported:
-        add_people(checked.people, approve_mentors=approve_mentors)
+        users = add_people(checked.people, mentors_will_be=standing.status_on_import(approve_mentors))
+        mentors = [
+            user for person, user in zip(checked.people, users, strict=True) if person.offers_mentoring
+        ]
+        standing.import_mentors(mentors, approve=approve_mentors, admin=admin, command=command)
     return report
 
 
@@ -80,8 +92,12 @@ def existing_emails(emails: list[str]) -> set[str]:
     return found
 
 
-def add_people(people: list[Person], *, approve_mentors: bool) -> list[User]:
-    """Stage an account, a profile and an invitation email for each person (already checked)."""
+def add_people(people: list[Person], *, mentors_will_be: str) -> list[User]:
+    """Stage an account, a profile and an invitation email for each person (already checked).
+
+    Their standing as mentors is the mentors code's to set (mentors/standing.py); the invitation
+    already says what it will be (`mentors_will_be`).
+    """
     now = utcnow()
     tags = _tags({name for person in people for name in person.interests})
     users = [
@@ -90,7 +106,6 @@ def add_people(people: list[Person], *, approve_mentors: bool) -> list[User]:
     ]
     db.session.add_all(users)
     db.session.flush()  # their ids (and the new tags'), for the rows below
-    status = "approved" if approve_mentors else "pending"
     rows: dict[str, list[dict]] = {"profiles": [], "specialties": [], "goals": [], "interests": []}
     for person, user in zip(people, users, strict=True):
         values = {
@@ -100,7 +115,6 @@ def add_people(people: list[Person], *, approve_mentors: bool) -> list[User]:
             "about": person.bio,
             "looking_for": person.looking_for,
             "offers_mentoring": person.offers_mentoring,
-            "mentor_status": status if person.offers_mentoring else None,
             "mentor_capacity": person.capacity,
             "registration_number": person.registration_number,
             "onboarded_at": now,
@@ -111,6 +125,7 @@ def add_people(people: list[Person], *, approve_mentors: bool) -> list[User]:
         profile = SimpleNamespace(
             **values,
             stage_detail=None,
+            mentor_status=mentors_will_be if person.offers_mentoring else None,
             department=None,
             specialties=person.specialties,
             goals=person.goals,

@@ -8,26 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
-from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
-from mentormatch.core.limits import MIN_CAPACITY
-from mentormatch.core.mail import send_email
-from mentormatch.core.registration import registration_body, registration_problem
-from mentormatch.core.views import absolute_url
+from mentormatch.core.registration import registration_body
 from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.mentors.models import (
     APPROVED,
-    FROM_PROFILE,
     PAUSED,
     PENDING,
     REJECTED,
     SUSPENDED,
-    WITHDRAWN,
     MentorApplication,
     MentorExclusion,
 )
@@ -81,53 +74,6 @@ def application_problem(user: User) -> str | None:
     }.get(profile.mentor_status or "")
 
 
-def apply_to_mentor(user: User, application: Application) -> MentorApplication:
-    """Send an application: it waits for an admin, and the applicant is emailed. Raises MentorProblem."""
-    problem = application_problem(user) or registration_problem(
-        user.career_stage, application.registration_number, required=True
-    )
-    if problem:
-        raise MentorProblem(problem[0].upper() + problem[1:])
-    # An application left waiting when a career-stage change ended their mentoring is stale.
-    db.session.execute(
-        update(MentorApplication)
-        .where(MentorApplication.applicant_id == user.id, MentorApplication.status == PENDING)
-        .values(status=WITHDRAWN, decided_at=utcnow(), reason="Replaced by a new application.")
-        .execution_options(synchronize_session=False)
-    )
-    row = MentorApplication(
-        applicant_id=user.id,
-        career_stage=user.career_stage,
-        registration_body=registration_body(user.career_stage),
-        registration_number=application.registration_number,
-        specialties=application.specialties,
-        offers=application.offers,
-        capacity=application.capacity,
-        hours_a_month=application.hours_a_month,
-        statement=application.statement,
-        status=PENDING,
-        created_at=utcnow(),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:  # the same form, sent a moment ago from another tab
-        raise MentorProblem("You have already applied: the programme admins will let you know.") from None
-    profile = user.profile
-    profile.offers_mentoring = True
-    profile.mentor_status = PENDING
-    set_exclusions(user, application.exclusions)
-    send_email(
-        user.email,
-        "mentor_application_received",
-        "We've received your application to mentor",
-        user=user,
-        application=row,
-        link=absolute_url("mentors.status"),
-    )
-    return row
-
-
 def set_exclusions(mentor: User, exclusions: list[tuple[str, str]]) -> None:
     """Replace the people this mentor must not be matched with."""
     db.session.execute(delete(MentorExclusion).where(MentorExclusion.mentor_id == mentor.id))
@@ -165,43 +111,6 @@ def latest_application(user: User) -> MentorApplication | None:
         .order_by(MentorApplication.id.desc())
         .limit(1)
     )
-
-
-def make_missing_applications() -> int:
-    """An application for every profile waiting for approval without one (imported mentors, and
-    mentors whose career stage changed), made from the profile so the queue can decide it."""
-    waiting = select(MentorApplication.id).where(
-        MentorApplication.applicant_id == Profile.user_id, MentorApplication.status == PENDING
-    )
-    rows = db.session.execute(
-        select(User, Profile)
-        .join(Profile, Profile.user_id == User.id)
-        .where(Profile.mentor_status == PENDING, User.deleted_at.is_(None), ~waiting.exists())
-    ).all()
-    made = 0
-    for user, profile in rows:
-        try:
-            with db.session.begin_nested():  # another admin's page may make the same one at once
-                db.session.add(
-                    MentorApplication(
-                        applicant_id=user.id,
-                        career_stage=user.career_stage or "",
-                        registration_body=registration_body(user.career_stage or "") or "",
-                        registration_number=profile.registration_number or "",
-                        specialties=list(profile.specialties),
-                        offers=list(profile.offers),
-                        capacity=profile.mentor_capacity or MIN_CAPACITY,
-                        hours_a_month=profile.availability_hours or 0,
-                        statement="",
-                        source=FROM_PROFILE,
-                        status=PENDING,
-                        created_at=profile.updated_at or utcnow(),
-                    )
-                )
-            made += 1
-        except IntegrityError:
-            pass
-    return made
 
 
 # --- accounts closing, and their data --------------------------------------------------------------

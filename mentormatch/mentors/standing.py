@@ -15,29 +15,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from mentormatch.accounts.models import User
 from mentormatch.core.audit import describe_actions, last_entry, record
 from mentormatch.core.changes import note_change
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
+from mentormatch.core.limits import MIN_CAPACITY
 from mentormatch.core.mail import send_email
-from mentormatch.core.registration import registration_problem
+from mentormatch.core.registration import registration_body, registration_problem
 from mentormatch.core.views import absolute_url
 from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.mentors.models import (
     APPROVED,
+    FROM_PROFILE,
     PAUSED,
     PENDING,
     REJECTED,
     SUSPENDED,
+    WITHDRAWN,
     MentorApplication,
 )
-from mentormatch.mentors.service import DECIDED_WORDS, MentorProblem, at_time
+from mentormatch.mentors.service import (
+    DECIDED_WORDS,
+    Application,
+    MentorProblem,
+    application_problem,
+    at_time,
+    set_exclusions,
+)
 from mentormatch.mentors.signals import mentor_unavailable
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.signals import stage_changing
+
+CHUNK = 500  # members per statement in bulk changes (SQLite allows 999 bound values)
 
 describe_actions(
     {
@@ -47,6 +61,56 @@ describe_actions(
         "mentor.reinstate": "Reinstated a mentor",
     }
 )
+
+# --- applying -------------------------------------------------------------------------------------
+
+
+def apply_to_mentor(user: User, application: Application) -> MentorApplication:
+    """Send an application: it waits for an admin, and the applicant is emailed. Raises MentorProblem."""
+    problem = application_problem(user) or registration_problem(
+        user.career_stage, application.registration_number, required=True
+    )
+    if problem:
+        raise MentorProblem(problem[0].upper() + problem[1:])
+    # An application left waiting when a career-stage change ended their mentoring is stale.
+    db.session.execute(
+        update(MentorApplication)
+        .where(MentorApplication.applicant_id == user.id, MentorApplication.status == PENDING)
+        .values(status=WITHDRAWN, decided_at=utcnow(), reason="Replaced by a new application.")
+        .execution_options(synchronize_session=False)
+    )
+    row = MentorApplication(
+        applicant_id=user.id,
+        career_stage=user.career_stage,
+        registration_body=registration_body(user.career_stage),
+        registration_number=application.registration_number,
+        specialties=application.specialties,
+        offers=application.offers,
+        capacity=application.capacity,
+        hours_a_month=application.hours_a_month,
+        statement=application.statement,
+        status=PENDING,
+        created_at=utcnow(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # the same form, sent a moment ago from another tab
+        raise MentorProblem("You have already applied: the programme admins will let you know.") from None
+    profile = user.profile
+    profile.offers_mentoring = True
+    profile.mentor_status = PENDING
+    set_exclusions(user, application.exclusions)
+    send_email(
+        user.email,
+        "mentor_application_received",
+        "We've received your application to mentor",
+        user=user,
+        application=row,
+        link=absolute_url("mentors.status"),
+    )
+    return row
+
 
 # --- the admins' decisions -------------------------------------------------------------------------
 
@@ -216,6 +280,77 @@ def resume(user: User) -> None:
         raise MentorProblem("Your mentoring isn't paused.")
 
 
+# --- mentors who are waiting without having applied ----------------------------------------------
+
+
+def applications_for_waiting(user_ids: list[int]) -> int:
+    """An application, made from the profile, for each of these members waiting for approval
+    without one (an imported mentor, a mentor whose career stage changed), so the queue can decide
+    it. Called where they start waiting; returns how many were made."""
+    made = 0
+    for start in range(0, len(user_ids), CHUNK):
+        chunk = user_ids[start : start + CHUNK]
+        waiting = select(MentorApplication.id).where(
+            MentorApplication.applicant_id == Profile.user_id, MentorApplication.status == PENDING
+        )
+        rows = db.session.execute(
+            select(User, Profile)
+            .join(Profile, Profile.user_id == User.id)
+            .where(User.id.in_(chunk), Profile.mentor_status == PENDING, ~waiting.exists())
+            .options(selectinload(Profile.specialty_rows), selectinload(Profile.offer_rows))
+        ).all()
+        for user, profile in rows:
+            db.session.add(_application_from(profile, user.career_stage or ""))
+            made += 1
+    db.session.flush()
+    return made
+
+
+def status_on_import(approve: bool) -> str:
+    """What an import makes the file's mentors: approved, or waiting for the admins."""
+    return APPROVED if approve else PENDING
+
+
+def _application_from(profile: Profile, stage: str) -> MentorApplication:
+    """An application made from what the profile says, for a mentor waiting without having applied."""
+    return MentorApplication(
+        applicant_id=profile.user_id,
+        career_stage=stage,
+        registration_body=registration_body(stage) or "",
+        registration_number=profile.registration_number or "",
+        specialties=list(profile.specialties),
+        offers=list(profile.offers),
+        capacity=profile.mentor_capacity or MIN_CAPACITY,
+        hours_a_month=profile.availability_hours or 0,
+        statement="",
+        source=FROM_PROFILE,
+        status=PENDING,
+        created_at=profile.updated_at or utcnow(),
+    )
+
+
+def import_mentors(
+    mentors: list[User], *, approve: bool, admin: User | None = None, command: str | None = None
+) -> None:
+    """Imported members who offer mentoring: approved at once (audited, by the admin or the
+    command that imported them), or waiting for approval with an application made from their profile."""
+    ids = [user.id for user in mentors]
+    status = status_on_import(approve)
+    for start in range(0, len(ids), CHUNK):
+        db.session.execute(
+            update(Profile)
+            .where(Profile.user_id.in_(ids[start : start + CHUNK]))
+            .values(mentor_status=status)
+            .execution_options(synchronize_session=False)
+        )
+    if approve:
+        for user in mentors:
+            record(admin, "mentor.approve", user, None, {"status": APPROVED, "via": "import"}, actor=command)
+    else:
+        applications_for_waiting(ids)
+    note_change(*ids)
+
+
 # --- a career-stage change -------------------------------------------------------------------------
 
 
@@ -237,6 +372,8 @@ def stage_changed(profile: Profile, new_stage: str) -> None:
         profile.mentor_status = None
     elif was in (APPROVED, PAUSED):
         profile.mentor_status = PENDING
+        if profile.user_id is not None:  # at the new stage, which the account doesn't hold yet
+            db.session.add(_application_from(profile, new_stage))
     if was in (APPROVED, PAUSED) and profile.user is not None:
         # Their mentees' waiting requests can't be accepted until an admin approves them again.
         user = profile.user

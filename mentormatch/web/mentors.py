@@ -57,7 +57,7 @@ def apply() -> ResponseReturnValue:
     form = MentorApplicationForm(me, data=MentorApplicationForm.initial(me))
     if form.validate_on_submit():
         try:
-            service.apply_to_mentor(me, form.application())
+            standing.apply_to_mentor(me, form.application())
         except MentorProblem as error:
             db.session.rollback()
             flash(str(error), "error")

@@ -145,7 +145,7 @@ def audit_export() -> ResponseReturnValue:
             for value in (
                 entry.created_at.isoformat(timespec="seconds"),
                 entry.admin_id,
-                entry.admin.display_name if entry.admin else "",
+                entry.actor_name if entry.admin or entry.actor else "",
                 entry.action,
                 entry.subject_type,
                 entry.subject_id,

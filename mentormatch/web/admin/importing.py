@@ -8,13 +8,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from mentormatch.accounts.models import User
-from mentormatch.core.audit import record
 from mentormatch.core.extensions import db
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGES
 from mentormatch.importing.rows import COLUMNS, MAX_CAPACITY, MAX_LENGTHS, MIN_CAPACITY
-from mentormatch.importing.service import CHUNK, ImportReport, import_members
+from mentormatch.importing.service import ImportReport, import_members
 from mentormatch.importing.validate import UnreadableFile
 from mentormatch.profiles.models import Profile
 from mentormatch.rounds.models import MatchingRound
@@ -49,11 +47,12 @@ def import_members_page() -> ResponseReturnValue:
         dry_run = not form.run_import.data
         try:
             report = import_members(
-                form.file.data.read(), dry_run=dry_run, approve_mentors=form.approve_mentors.data
+                form.file.data.read(),
+                dry_run=dry_run,
+                approve_mentors=form.approve_mentors.data,
+                admin=current_user,
             )
             if report.imported:
-                if report.approve_mentors:
-                    _record_approvals(report)
                 db.session.commit()
         except UnreadableFile as error:
             form.file.errors.append(str(error))
@@ -95,20 +94,6 @@ def import_members_page() -> ResponseReturnValue:
             **context,
         )
     return render_template("admin/import.html", **context), status, {"Vary": "HX-Target"}
-
-
-def _record_approvals(report: ImportReport) -> None:
-    """An audit entry for each mentor the import approved, in the import's transaction."""
-    emails = [person.email for person in report.checked.people if person.offers_mentoring]
-    for start in range(0, len(emails), CHUNK):
-        approved = db.session.scalars(
-            select(User)
-            .join(Profile, Profile.user_id == User.id)
-            .where(User.email.in_(emails[start : start + CHUNK]), Profile.mentor_status == "approved")
-            .order_by(User.id)
-        )
-        for user in approved:
-            record(current_user, "mentor.approve", user, None, {"status": "approved", "via": "import"})
 
 
 def _announcement(form: ImportForm, report: ImportReport | None) -> str:

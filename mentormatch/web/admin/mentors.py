@@ -20,7 +20,7 @@ from mentormatch.core.extensions import db
 from mentormatch.core.ids import parse_id
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
-from mentormatch.mentors import service, standing
+from mentormatch.mentors import standing
 from mentormatch.mentors.forms import ReasonForm
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, MENTOR_STATUSES, PENDING, MentorApplication
 from mentormatch.mentors.service import MentorProblem
@@ -114,8 +114,6 @@ def _context(**extra: object) -> dict:
 @admin_required
 def mentor_queue() -> ResponseReturnValue:
     """The approval queue: applications waiting (or mentors in any state), with filters."""
-    if service.make_missing_applications():
-        db.session.commit()
     filters = _filters()
     page = db.paginate(mentor_queue_query(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
     page_args = {key: value for key, value in filters.items() if value}
