@@ -18,6 +18,7 @@ from random import Random
 from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.demo import careers, data, writing
 from mentormatch.demo.careers import Role
+from mentormatch.profiles.models import MentorStatus
 
 # Reserved for documentation (RFC 2606): nothing is ever delivered to a demo member.
 EMAIL_DOMAIN = "demo.mentormatch.example"
@@ -245,7 +246,9 @@ def _person(rng: Random, issued: _Issued) -> DemoPerson:
         meet_messages=meet[2],
         offers_mentoring=offers,
         offers=_offers(stage, specialties, story.goals, name) if offers else (),
-        mentor_status=("approved" if rng.random() < 0.8 else "pending") if offers else None,
+        mentor_status=(MentorStatus.APPROVED if rng.random() < 0.8 else MentorStatus.PENDING)
+        if offers
+        else None,
         mentor_capacity=rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6)) if offers else None,
         registration_number=issued.registration(rng, stage, region, role) if offers else None,
         joined_days_ago=rng.randint(0, 720),

@@ -8,6 +8,7 @@ match with reasons.
 from __future__ import annotations
 
 from mentormatch.demo.generate import EMAIL_DOMAIN, DemoPerson
+from mentormatch.profiles.models import MentorStatus
 
 # Documented in the README; long enough for the password policy and not a common password.
 DEMO_PASSWORD = "mentormatch-demo"  # noqa: S105  (public on purpose)
@@ -76,7 +77,7 @@ DEMO_LOGINS: dict[str, DemoPerson] = {
         meet_messages=True,
         offers_mentoring=True,
         offers=("career_planning", "exams", "research", "specialty_applications"),
-        mentor_status="approved",
+        mentor_status=MentorStatus.APPROVED,
         mentor_capacity=4,
         registration_number="4719362",
     ),

@@ -8,20 +8,32 @@ see the history and a rejected applicant can apply again.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.accounts.models import User
-from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.database import EnumText, UTCDateTime, utcnow
 from mentormatch.core.extensions import db
+from mentormatch.profiles.models import MentorStatus
 
-# Application statuses.
-PENDING, APPROVED, REJECTED, WITHDRAWN = "pending", "approved", "rejected", "withdrawn"
-APPLICATION_STATUSES = (PENDING, APPROVED, REJECTED, WITHDRAWN)
-# Profile.mentor_status values: matching treats only "approved" as available.
-PAUSED, SUSPENDED = "paused", "suspended"
-MENTOR_STATUSES = (PENDING, APPROVED, REJECTED, PAUSED, SUSPENDED)
+
+class ApplicationStatus(StrEnum):
+    """Where one application to mentor stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # replaced by a newer application
+
+
+APPLICATION_STATUSES = tuple(ApplicationStatus)
+# A mentor's standing (Profile.mentor_status): the names the code uses for its values.
+PENDING, APPROVED, REJECTED = MentorStatus.PENDING, MentorStatus.APPROVED, MentorStatus.REJECTED
+PAUSED, SUSPENDED = MentorStatus.PAUSED, MentorStatus.SUSPENDED
+WITHDRAWN = ApplicationStatus.WITHDRAWN
+MENTOR_STATUSES = tuple(MentorStatus)
 MENTOR_STATUS_LABELS = {
     PENDING: "Waiting for approval",
     APPROVED: "Approved",
@@ -61,7 +73,9 @@ class MentorApplication(db.Model):
     hours_a_month: Mapped[int]
     statement: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(10), default=FROM_FORM)
-    status: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        EnumText(ApplicationStatus, 10), default=ApplicationStatus.PENDING, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Only ever set by one conditional UPDATE (mentors/service.py): two admins deciding at once
     # end with one decision.
@@ -74,7 +88,7 @@ class MentorApplication(db.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.status == PENDING
+        return self.status == ApplicationStatus.PENDING
 
 
 class MentorExclusion(db.Model):

@@ -21,12 +21,13 @@ from mentormatch.mentors.models import (
     PENDING,
     REJECTED,
     SUSPENDED,
+    WITHDRAWN,
     MentorApplication,
     MentorExclusion,
 )
 from mentormatch.profiles.models import Profile
 
-DECIDED_WORDS = {APPROVED: "approved", REJECTED: "turned down", "withdrawn": "withdrawn"}
+DECIDED_WORDS = {APPROVED: "approved", REJECTED: "turned down", WITHDRAWN: "withdrawn"}
 
 
 class MentorProblem(Exception):

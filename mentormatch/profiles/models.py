@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from operator import attrgetter
 
 from sqlalchemy import DDL, Column, ForeignKey, Index, String, Table, Text, event
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.accounts.models import User
 from mentormatch.core import changes
-from mentormatch.core.database import UTCDateTime, utcnow
+from mentormatch.core.database import EnumText, UTCDateTime, utcnow
 from mentormatch.core.extensions import db
 
 profile_interest = Table(
@@ -20,6 +21,16 @@ profile_interest = Table(
     Column("user_id", ForeignKey("profile.user_id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
+
+
+class MentorStatus(StrEnum):
+    """A member's standing as a mentor (None: not a mentor). Only mentors/standing.py changes it."""
+
+    PENDING = "pending"  # waiting for an admin
+    APPROVED = "approved"  # suggested and asked (matching treats only this as available)
+    REJECTED = "rejected"
+    PAUSED = "paused"  # by the mentor, for a while
+    SUSPENDED = "suspended"  # by an admin
 
 
 class Tag(db.Model):
@@ -69,7 +80,7 @@ class Profile(db.Model):
     meet_messages: Mapped[bool] = mapped_column(default=False)
     # Mentoring: offered by the member, approved by an admin (see the mentor-approval pages).
     offers_mentoring: Mapped[bool] = mapped_column(default=False)
-    mentor_status: Mapped[str | None] = mapped_column(String(20), index=True)
+    mentor_status: Mapped[MentorStatus | None] = mapped_column(EnumText(MentorStatus, 20), index=True)
     mentor_capacity: Mapped[int | None]
     registration_number: Mapped[str | None] = mapped_column(String(20))
     # Mentees connected now; only ever changed by one conditional UPDATE (mentoring/service.py),
@@ -107,7 +118,7 @@ class Profile(db.Model):
 
     @property
     def is_approved_mentor(self) -> bool:
-        return self.mentor_status == "approved"
+        return self.mentor_status == MentorStatus.APPROVED
 
     @property
     def free_places(self) -> int:

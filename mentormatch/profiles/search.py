@@ -18,7 +18,7 @@ from sqlalchemy.orm import contains_eager
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.profiles.listing import listed
-from mentormatch.profiles.models import Profile, ProfileSpecialty
+from mentormatch.profiles.models import MentorStatus, Profile, ProfileSpecialty
 from mentormatch.profiles.service import fold_accents
 
 MAX_TERMS = 8
@@ -62,7 +62,7 @@ def directory_select(query: DirectoryQuery) -> Select[tuple[User]]:
             )
         )
     if query.mentors_only:
-        statement = statement.where(Profile.mentor_status == "approved")
+        statement = statement.where(Profile.mentor_status == MentorStatus.APPROVED)
     terms = search_terms(query.text)
     if not terms:
         return statement.order_by(func.lower(User.name), User.id)

@@ -13,7 +13,7 @@ from mentormatch.core.extensions import db
 from mentormatch.core.limits import control_character
 from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.profiles.listing import listed
-from mentormatch.profiles.models import Profile, ProfileSpecialty
+from mentormatch.profiles.models import MentorStatus, Profile, ProfileSpecialty
 
 
 def members() -> object:
@@ -46,7 +46,7 @@ def members_matching(stage: str = "", region: str = "", specialty: str = "") -> 
 
 def approved_mentors() -> list[User]:
     """Every approved mentor who can be matched, by name."""
-    statement = members().where(Profile.mentor_status == "approved").order_by(User.name, User.id)
+    statement = members().where(Profile.mentor_status == MentorStatus.APPROVED).order_by(User.name, User.id)
     return list(db.session.scalars(statement))
 
 

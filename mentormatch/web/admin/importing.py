@@ -14,7 +14,7 @@ from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGES
 from mentormatch.importing.rows import COLUMNS, MAX_CAPACITY, MAX_LENGTHS, MIN_CAPACITY
 from mentormatch.importing.service import ImportReport, import_members
 from mentormatch.importing.validate import UnreadableFile
-from mentormatch.profiles.models import Profile
+from mentormatch.profiles.models import MentorStatus, Profile
 from mentormatch.rounds.models import MatchingRound
 from mentormatch.web.admin import admin_required, bp
 from mentormatch.web.admin.forms import ImportForm
@@ -29,7 +29,7 @@ MAX_PROBLEMS_SHOWN = 500
 def index() -> ResponseReturnValue:
     """The admin area: what waits for a decision, and every admin page."""
     waiting = db.session.scalar(
-        select(func.count()).select_from(Profile).where(Profile.mentor_status == "pending")
+        select(func.count()).select_from(Profile).where(Profile.mentor_status == MentorStatus.PENDING)
     )
     drafts = db.session.scalar(
         select(func.count()).select_from(MatchingRound).where(MatchingRound.status == "draft")
