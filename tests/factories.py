@@ -40,6 +40,7 @@ def make_member(
     mentor: bool | str = False,
     capacity: int | None = None,
     places_taken: int = 0,
+    registration_number: str | None = None,
     verified: bool = True,
     onboarded: bool = True,
     deleted: bool = False,
@@ -68,6 +69,7 @@ def make_member(
             mentor_status=status,
             mentor_capacity=(capacity if capacity is not None else 2) if status else capacity,
             mentor_places_taken=places_taken,
+            registration_number=registration_number,
             onboarded_at=utcnow() if onboarded else None,
         )
         profile.specialties = list(specialties)

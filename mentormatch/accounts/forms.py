@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 
 from mentormatch.accounts.passwords import MAX_LENGTH, password_problem
 from mentormatch.core import limits
+from mentormatch.core.forms import Form
 from mentormatch.core.limits import control_character
 from mentormatch.core.vocabulary import stage_choices
 
@@ -71,7 +72,7 @@ def check_new_password(field: PasswordField, email: str, name: str) -> None:
         raise ValidationError(problem)
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     name = StringField(
         "Full name",
         filters=[_strip],
@@ -98,7 +99,7 @@ class SignupForm(FlaskForm):
         check_new_password(field, self.email.data or "", self.name.data or "")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(
         "Password",
@@ -110,11 +111,11 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = email_field()
 
 
-class _AccountPasswordForm(FlaskForm):
+class _AccountPasswordForm(Form):
     """A form that checks a new password against the account's own name and address."""
 
     def __init__(self, *args, account_email: str = "", account_name: str = "", **kwargs) -> None:
@@ -151,16 +152,16 @@ class ChangePasswordForm(_AccountPasswordForm):
             raise ValidationError("Choose a password different from your current one.")
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     new_email = email_field("New email address")
     current_password = current_password_field()
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     digest_opt_in = BooleanField("Email me a digest of new suggested mentors and peers")
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = current_password_field("Your password")
     confirm = BooleanField(
         "I understand my account and profile will be deleted and this can't be undone",

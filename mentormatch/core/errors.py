@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+import re
+import traceback
+import uuid
+
+from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -59,8 +63,33 @@ def render_error(
     return body, code, {**(headers or {}), "Vary": "HX-Request"}
 
 
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}", re.ASCII)
+
+
+def request_id() -> str:
+    """This request's id: the proxy's X-Request-ID when it is a sane one, else one made here."""
+    if "request_id" not in g:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    return g.request_id
+
+
+def log_exception(app: Flask, exc_info) -> None:
+    """One line for each 500, with the request id the error page shows, and where it happened."""
+    _, error, trace = exc_info
+    where = traceback.extract_tb(trace)[-1] if trace else None
+    place = f" at {where.filename}:{where.lineno}" if where else ""
+    if has_request_context():
+        app.logger.error(
+            "500 %s %s request_id=%s: %r%s", request.method, request.path, request_id(), error, place
+        )
+    else:
+        app.logger.error("500 outside a request: %r%s", error, place)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Friendly pages for every HTTP error, CSRF failures and unexpected exceptions."""
+    app.log_exception = lambda exc_info: log_exception(app, exc_info)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
@@ -82,8 +111,9 @@ def register_error_handlers(app: Flask) -> None:
     def server_error(error: InternalServerError) -> ResponseReturnValue:
         # Whatever the failed request had written is abandoned, never half-committed.
         db.session.rollback()
+        title, message = MESSAGES[500]
         try:
-            return render_error(500, *MESSAGES[500])
+            return render_error(500, title, f"{message} If you tell us, quote this: {request_id()}.")
         except Exception:
             current_app.logger.exception("The error page itself failed; serving the plain one")
             return FALLBACK_500, 500

@@ -24,6 +24,16 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
+def parse_page(text: str | None, last: int = MAX_ID) -> int:
+    """A page number from a query string: ASCII digits, at most `last`; anything else is page 1.
+
+    Every list reads its page through this (never `type=int`), so `page=10**30` can't overflow
+    an OFFSET. A number past the list's end is the list's to answer (404, or an empty page).
+    """
+    number = parse_id(text)
+    return min(number, last) if number else 1
+
+
 def parse_id(text: str | None) -> int | None:
     """An id typed into a query string or a form: ASCII digits up to MAX_ID, else None."""
     text = (text or "").strip()

@@ -32,8 +32,8 @@ def render_fragment(
 
 def safe_next(target: str | None) -> str | None:
     """The `next` path when it stays on this site, else None (no open redirects)."""
-    if not target:
-        return None
+    if not target or any(ord(char) < 32 or ord(char) == 127 or char == "\\" for char in target):
+        return None  # control characters (CR/LF would split the header) and backslashes
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from mentormatch.core.forms import Form
 from mentormatch.digests.periods import DAILY, NEVER, WEEKLY
 
 FREQUENCY_CHOICES = [
@@ -15,7 +15,7 @@ FREQUENCY_CHOICES = [
 ]
 
 
-class DigestPreferencesForm(FlaskForm):
+class DigestPreferencesForm(Form):
     digest_frequency = RadioField(
         "Digest emails of new suggested mentors and peers, requests and connections",
         choices=FREQUENCY_CHOICES,

@@ -6,12 +6,11 @@ have accounts, comes from a function the caller passes in.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from mentormatch.core.csvfile import csv_records
 from mentormatch.importing.rows import COLUMNS, Person, check_row
 
 # The one piece of the database validation needs: which of these addresses have accounts.
@@ -105,28 +104,9 @@ def check_file(data: bytes, existing_emails: ExistingEmails) -> CheckedFile:
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str] | Problem]]:
-    """(line where the record starts, its values or what is wrong with its quoting)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    next_line = 1
-    while True:
-        line = next_line
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield line, Problem(line, None, _quoting_problem(str(error)))
-        else:
-            yield line, values
-        next_line = reader.line_num + 1
-
-
-def _quoting_problem(error: str) -> str:
-    if "unexpected end of data" in error:
-        return "a quoted value starts on this line but its closing quote is missing"
-    if "expected after" in error:
-        return 'a closing quote must be followed by a comma (inside a quoted value, write a quote as "")'
-    return f"this line isn't valid CSV ({error})"
+    """(line where the record starts, its values or what is wrong with it)."""
+    for line, record in csv_records(text):
+        yield line, (Problem(line, None, record) if isinstance(record, str) else record)
 
 
 def _check_header(header: list[str]) -> tuple[list[str | None], list[Problem]]:

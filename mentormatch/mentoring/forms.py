@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
 from mentormatch.core import limits
-from mentormatch.core.forms import use_own_ids
+from mentormatch.core.forms import Form, use_own_ids
 from mentormatch.mentoring.models import MENTORING
 
 
@@ -16,7 +15,7 @@ def _strip(value: str | None) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-class AskForm(FlaskForm):
+class AskForm(Form):
     """Asking someone for mentoring (a message is needed) or to connect as peers (a note is optional)."""
 
     message = TextAreaField(
@@ -42,7 +41,7 @@ class AskForm(FlaskForm):
             ]
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """An optional reason: declining a request (`id_stem` "decline-<id>"), or ending a connection
     ("end-<id>"). Several rows on one page may hold an open form, so each has its own ids."""
 

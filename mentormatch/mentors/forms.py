@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
 from mentormatch.accounts.models import User
 from mentormatch.core import limits
-from mentormatch.core.forms import use_own_ids
+from mentormatch.core.forms import Form, use_own_ids
 from mentormatch.core.registration import BODY_BY_STAGE, normalise_registration_number, registration_problem
 from mentormatch.core.vocabulary import GOALS, SPECIALTIES
 from mentormatch.mentors.service import Application, exclusions_for, latest_application
@@ -69,7 +68,7 @@ def parse_exclusions(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     return pairs, problems
 
 
-class MentorApplicationForm(FlaskForm):
+class MentorApplicationForm(Form):
     """Applying to mentor: registration, what you can help with, how much time, and who to avoid."""
 
     registration_number = StringField(
@@ -166,7 +165,7 @@ class MentorApplicationForm(FlaskForm):
             raise ValidationError(problems[0])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """The reason an admin gives for turning down or suspending a mentor: the mentor is shown it.
 
     The queue may hold several open at once: `id_stem` ("reject-<application id>", "suspend-<user id>")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -10,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from mentormatch.accounts.forms import no_control_characters, no_control_characters_but_line_breaks
 from mentormatch.accounts.models import User
 from mentormatch.core import limits
+from mentormatch.core.forms import Form
 from mentormatch.core.limits import MAX_GOALS, MAX_INTERESTS, MAX_SPECIALTIES, MAX_TAG_LENGTH
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_DETAILS, stage_choices
 from mentormatch.profiles.models import Profile
@@ -60,7 +60,7 @@ def _detail_choices() -> list[tuple[str, str]]:
     return [("", "Not applicable")] + [(d, d) for details in STAGE_DETAILS.values() for d in details]
 
 
-class AboutForm(FlaskForm):
+class AboutForm(Form):
     """Step 1: who you are and where you work."""
 
     name = text_field("Full name", limits.NAME, required=True)
@@ -110,7 +110,7 @@ class AboutForm(FlaskForm):
             )
 
 
-class FocusForm(FlaskForm):
+class FocusForm(Form):
     """Step 2: the specialties that interest you and what you'd like help with."""
 
     specialties = CheckboxesField("Specialties you're interested in", choices=list(SPECIALTIES.items()))
@@ -145,7 +145,7 @@ class FocusForm(FlaskForm):
             raise ValidationError(f"Choose at most {MAX_GOALS} goals.")
 
 
-class InterestsForm(FlaskForm):
+class InterestsForm(Form):
     """Step 3: what you enjoy outside work, as free tags."""
 
     interests = StringField(
@@ -175,7 +175,7 @@ class InterestsForm(FlaskForm):
             )
 
 
-class LookingForForm(FlaskForm):
+class LookingForForm(Form):
     """Step 4: what you hope to find, and how much time you have."""
 
     looking_for = long_text_field("What I'm looking for", limits.LOOKING_FOR)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from mentormatch.accounts.models import User
+from mentormatch.core.csvfile import csv_records
 from mentormatch.core.extensions import db
 from mentormatch.core.limits import control_character
 from mentormatch.core.vocabulary import STAGE_BY_CODE
@@ -64,12 +63,13 @@ def read_cohort(data: bytes) -> Cohort:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return Cohort([], [(0, "The file isn't UTF-8 text: save it as 'CSV UTF-8' and try again.")])
-    rows = list(csv.reader(io.StringIO(text)))
-    header = [cell.strip().casefold() for cell in rows[0]] if rows else []
-    column, first = (header.index("email"), 2) if "email" in header else (0, 1)
+    records = list(csv_records(text))
+    problems = [(line, record) for line, record in records if isinstance(record, str)]
+    rows = [(line, record) for line, record in records if not isinstance(record, str)]
+    header = [cell.strip().casefold() for cell in rows[0][1]] if rows else []
+    column, first = (header.index("email"), 1) if "email" in header else (0, 0)
     wanted: dict[str, int] = {}
-    problems = []
-    for line, row in enumerate(rows[first - 1 :], start=first):
+    for line, row in rows[first:]:
         email = row[column].strip().lower() if len(row) > column else ""
         if not email:
             if any(cell.strip() for cell in row):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mentormatch.accounts.forms import no_control_characters
+from mentormatch.core.forms import Form
 from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGES
 from mentormatch.rounds.models import OBJECTIVE_LABELS
 
@@ -20,7 +20,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     """A new round: its name, where the mentees come from, the mentor pool and the options."""
 
     name = StringField(
@@ -64,11 +64,11 @@ class RoundForm(FlaskForm):
         return ok
 
 
-class PairForm(FlaskForm):
+class PairForm(Form):
     """Another mentor for a mentee (the service checks the pool, exclusions and capacity)."""
 
     mentor = StringField("Mentor")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button behind a CSRF token (run, publish)."""

@@ -12,6 +12,7 @@ from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
+from mentormatch.core.ids import parse_page
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
 from mentormatch.profiles import forms
@@ -28,7 +29,7 @@ from mentormatch.profiles.service import (
 bp = Blueprint("profiles", __name__)
 
 PER_PAGE = 20
-MAX_PAGE = 10_000
+MAX_PAGE = 10_000  # the directory's deepest page
 SEARCH_PARAMETERS = ("q", "stage", "region", "specialty", "mentors")
 
 
@@ -131,9 +132,12 @@ def directory() -> ResponseReturnValue:
         specialty=args.get("specialty", "") if args.get("specialty") in SPECIALTIES else "",
         mentors_only=args.get("mentors") == "1",
     )
-    page_number = args.get("page", 1, type=int)
-    page_number = min(max(page_number, 1), MAX_PAGE)  # no overflow from page=10**30
-    page = db.paginate(directory_select(query), page=page_number, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        directory_select(query),
+        page=parse_page(args.get("page"), last=MAX_PAGE),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     context = {
         "query": query,
         "page": page,

@@ -28,7 +28,14 @@ def test_an_admin_approves_a_mentor_inline(page: Page, live_server: LiveServer) 
     applicant = make_member(
         app, "Dr Kofi Osei", email=APPLICANT, stage="consultant", region="london", specialties=["cardiology"]
     )
-    other = make_member(app, "Nurse Nia Evans", stage="nurse_midwife", mentor="pending", capacity=2)
+    other = make_member(
+        app,
+        "Nurse Nia Evans",
+        stage="nurse_midwife",
+        mentor="pending",
+        capacity=2,
+        registration_number="12A3456B",
+    )
     with app.app_context():
         db.session.add(
             MentorApplication(
@@ -44,7 +51,6 @@ def test_an_admin_approves_a_mentor_inline(page: Page, live_server: LiveServer) 
             )
         )
         db.session.get(Profile, applicant).mentor_status = "pending"
-        db.session.get(Profile, other).registration_number = "12A3456B"
         db.session.commit()
     make_user(app, ADMIN, name="Helen Carter", admin=True, career_stage="consultant")
 

@@ -17,7 +17,7 @@ from mentormatch.accounts.models import User
 from mentormatch.core.audit import ACTION_LABELS, MEMBER, AuditEntry
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
-from mentormatch.core.ids import parse_id
+from mentormatch.core.ids import parse_id, parse_page
 from mentormatch.core.limits import control_character
 from mentormatch.core.views import render_fragment
 from mentormatch.web.admin import admin_required, bp
@@ -98,8 +98,12 @@ def _filter_choices() -> dict[str, list[tuple[str, str]]]:
 def audit_log() -> ResponseReturnValue:
     """Every admin action, newest first, filtered by action, admin, subject and dates."""
     filters = _filters()
-    number = parse_id(request.args.get("page")) or 1  # a page number past any offset the database takes is 1
-    page = db.paginate(audit_entries(filters), page=number, per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        audit_entries(filters),
+        page=parse_page(request.args.get("page")),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+    )
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     context = {"page": page, "filters": filters, "page_args": args, "subjects": _subjects(page.items)}
     headers = {"Vary": "HX-Target"}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SubmitField
 
+from mentormatch.core.forms import Form
 
-class ImportForm(FlaskForm):
+
+class ImportForm(Form):
     """A member CSV, checked first (a dry run), then imported."""
 
     file = FileField(

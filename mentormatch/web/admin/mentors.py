@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
-from mentormatch.core.ids import parse_id
+from mentormatch.core.ids import parse_id, parse_page
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
 from mentormatch.mentors import standing
@@ -115,7 +115,12 @@ def _context(**extra: object) -> dict:
 def mentor_queue() -> ResponseReturnValue:
     """The approval queue: applications waiting (or mentors in any state), with filters."""
     filters = _filters()
-    page = db.paginate(mentor_queue_query(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        mentor_queue_query(filters),
+        page=parse_page(request.args.get("page")),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+    )
     page_args = {key: value for key, value in filters.items() if value}
     context = _context(page=page, rows=_rows(page.items), filters=filters, page_args=page_args)
     headers = {"Vary": "HX-Target"}
@@ -290,7 +295,12 @@ def approve_selected() -> ResponseReturnValue:
 def _queue_after_bulk(status: int) -> ResponseReturnValue:
     """The queue again, with the flashed outcome: the fragment for htmx, else the page."""
     filters = _filters()
-    page = db.paginate(mentor_queue_query(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        mentor_queue_query(filters),
+        page=parse_page(request.args.get("page")),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+    )
     context = _context(page=page, rows=_rows(page.items), filters=filters, page_args=_back_args())
     if is_htmx():
         return render_fragment("admin/_mentor_queue.html", status, **context)
