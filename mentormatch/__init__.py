@@ -42,10 +42,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_template_globals(app)
     _register_mail_after_request(app)
 
-    from mentormatch.core.errors import register_error_handlers
+    from mentormatch.core.errors import register_error_handlers, retry_reads_once
     from mentormatch.core.security import init_security_headers
 
     register_error_handlers(app)
+    retry_reads_once(app)
     init_security_headers(app)
     _register_commands(app)
     return app

@@ -35,11 +35,16 @@ DEFAULTS: dict[str, object] = {
     "MAIL_DELIVER_AFTER_REQUEST": None,  # on in debug mode
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis away: count in this process's memory meanwhile (one warning), and go back to Redis
+    # once it answers again. A short socket time-out, so a dead Redis doesn't hold every request.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     "RATELIMIT_LOGIN": "10 per minute;100 per day",
     "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
     "RATELIMIT_SIGNUP": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
     "RATELIMIT_ASK": "20 per hour",  # requests sent (mentoring or peer) per signed-in member
+    "DATABASE_RETRY_AFTER": 30,  # seconds the 503 page asks a client to wait while the database is away
     "PROXY_FIX_X_FOR": 0,  # proxies in front of the app whose X-Forwarded-For to trust
     "PROXY_FIX_X_PROTO": 0,
     "ARGON2_TIME_COST": 3,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import traceback
 import uuid
 
 from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from mentormatch.core.extensions import db
@@ -37,6 +41,10 @@ MESSAGES: dict[int, tuple[str, str]] = {
         "Too many attempts",
         "You've tried this too many times in a short while. Wait a minute, then try again.",
     ),
+    503: (
+        "We can't reach our records just now",
+        "The site is back in a moment: nothing you sent was lost or half-saved. Please try again shortly.",
+    ),
     500: (
         "Something went wrong on our side",
         "We couldn't finish that, and nothing was saved. Please try again in a moment.",
@@ -52,6 +60,9 @@ FALLBACK_500 = """<!doctype html>
 <p>We couldn't finish that, and nothing was saved. Please try again in a moment.</p>
 <p><a href="/">Go to the home page</a></p></main></body></html>
 """
+
+
+FALLBACK_503 = FALLBACK_500.replace("Something went wrong on our side", "We can't reach our records just now")
 
 
 def render_error(
@@ -87,6 +98,42 @@ def log_exception(app: Flask, exc_info) -> None:
         app.logger.error("500 outside a request: %r%s", error, place)
 
 
+# What "the database is away or restarting" looks like: it refuses connections, drops them, or
+# the pool has none to give.
+DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeout)
+
+
+def is_dropped_connection(error: BaseException) -> bool:
+    """A connection that went away under a request (a restart), as opposed to a bad statement."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def retry_reads_once(app: Flask) -> None:
+    """A GET or HEAD that loses its connection to a restart runs once more, on a fresh one.
+
+    Writes are never retried: whether a dropped COMMIT took effect can't be known here.
+    """
+    dispatch = app.dispatch_request
+
+    def dispatch_request():
+        try:
+            return dispatch()
+        except DBAPIError as error:
+            if request.method not in ("GET", "HEAD") or not is_dropped_connection(error):
+                raise
+            _forget_the_connection()
+            app.logger.warning("Database connection dropped; reading %s once more", request.path)
+            return dispatch()
+
+    app.dispatch_request = dispatch_request
+
+
+def _forget_the_connection() -> None:
+    with contextlib.suppress(Exception):  # the connection is gone; the pool makes a new one
+        db.session.rollback()
+    db.session.remove()
+
+
 def register_error_handlers(app: Flask) -> None:
     """Friendly pages for every HTTP error, CSRF failures and unexpected exceptions."""
     app.log_exception = lambda exc_info: log_exception(app, exc_info)
@@ -106,6 +153,27 @@ def register_error_handlers(app: Flask) -> None:
         # Keep what the error itself says in headers: Allow on a 405, Retry-After on a 429.
         headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
         return render_error(code, title, message, headers)
+
+    def database_away(error: Exception) -> ResponseReturnValue:
+        # Rendered without the database: nobody's account can be read, so the page is anonymous.
+        _forget_the_connection()
+        g._login_user = AnonymousUserMixin()
+        app.logger.warning(
+            "503 %s %s request_id=%s: the database is away (%s)",
+            request.method,
+            request.path,
+            request_id(),
+            type(error).__name__,
+        )
+        retry_after = str(current_app.config["DATABASE_RETRY_AFTER"])
+        try:
+            return render_error(503, *MESSAGES[503], {"Retry-After": retry_after})
+        except Exception:
+            current_app.logger.exception("The 503 page itself failed; serving the plain one")
+            return FALLBACK_503, 503, {"Retry-After": retry_after}
+
+    for error_class in DATABASE_AWAY:
+        app.register_error_handler(error_class, database_away)
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError) -> ResponseReturnValue:
