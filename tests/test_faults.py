@@ -8,12 +8,17 @@ and for the dropped connection a real PostgreSQL backend terminated under the re
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import socket
 import subprocess
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
@@ -193,3 +198,77 @@ def test_rate_limits_fall_back_to_memory_while_redis_is_away(make_app, redis_ser
     assert connection.keys("*10.1.2.3*"), "the limiter didn't go back to Redis"
     assert 500 not in back
     connection.close()
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["requests", "expire"],
+        ["digests", "send"],
+        ["matches", "rebuild"],
+        ["matches", "export"],
+        ["mail", "deliver"],
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_a_one_shot_command_without_its_database_says_so_in_one_line(app_without_database, args):
+    result = app_without_database.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 3, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "the database can't be reached" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_the_mail_worker_waits_for_the_database_and_then_delivers(tmp_path):
+    """A real worker process, started while its SQLite database can't be opened."""
+    folder = tmp_path / "later"
+    url = f"sqlite:///{folder / 'mentormatch.sqlite3'}"
+    mail = tmp_path / "mail"
+    env = {
+        **os.environ,
+        "MENTORMATCH_SQLALCHEMY_DATABASE_URI": url,
+        "MENTORMATCH_SECRET_KEY": "a-test-secret-key-0123456789abcdef",
+        "MENTORMATCH_MAIL_BACKEND": "file",
+        "MENTORMATCH_MAIL_FILE_DIR": str(mail),
+        "MENTORMATCH_BASE_URL": "http://localhost",
+    }
+    flask = Path(sys.executable).with_name("flask")
+    worker = subprocess.Popen(
+        [str(flask), "--app", "mentormatch", "mail", "deliver", "--loop", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(worker.stdout), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60  # it starts, finds no database, says so and waits
+        while time.monotonic() < deadline and not any("can't be reached" in line for line in lines):
+            time.sleep(0.1)
+        assert worker.poll() is None, "".join(lines)
+        folder.mkdir()
+        app = create_app(make_test_config(url, tmp_path, MAIL_FILE_DIR=str(mail)))
+        with app.app_context(), app.test_request_context():
+            db.create_all()
+            from mentormatch.core.mail import send_email
+
+            nia = SimpleNamespace(name="Nia", display_name="Nia", email="nia@example.org")
+            send_email("nia@example.org", "verify_email", "Confirm your address", user=nia, link="http://x")
+            db.session.commit()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not list(mail.glob("*.eml")):
+            time.sleep(0.2)
+        assert len(list(mail.glob("*.eml"))) == 1
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+        reader.join(timeout=10)
+        worker.stdout.close()
+    output = "".join(lines)
+    assert "the database can't be reached" in output and "Traceback" not in output
+    assert "Mail: sent 1" in output

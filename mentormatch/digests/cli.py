@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import click
 from flask.cli import AppGroup
 
+from mentormatch.core.commands import needs_database
 from mentormatch.core.database import utcnow
 from mentormatch.digests.sending import (
     DELIVERY_CONNECTIONS,
@@ -40,6 +41,7 @@ def _progress(length: int, label: str) -> Iterator[Callable[[int], None] | None]
     show_default=True,
     help="SMTP connections used side by side.",
 )
+@needs_database
 def send_command(dry_run: bool, connections: int) -> None:
     """Send the digests that are due (daily or weekly, London time); safe to run twice or in parallel."""
     now = utcnow()

@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
+from mentormatch.core.commands import needs_database
 from mentormatch.core.extensions import db
 from mentormatch.importing.service import import_members
 from mentormatch.importing.validate import UnreadableFile
@@ -27,6 +28,7 @@ COMMAND = "flask users import"  # the actor its audit entries name
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing, send nothing.")
 @click.option("--approve-mentors", is_flag=True, help="Approve the file's mentors (default: pending review).")
 @with_appcontext
+@needs_database
 def import_users_command(file: Path, dry_run: bool, approve_mentors: bool) -> None:
     """Import members from FILE (UTF-8 CSV), inviting each to set a password.
 

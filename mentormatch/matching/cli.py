@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from mentormatch.accounts.models import User
+from mentormatch.core.commands import needs_database
 from mentormatch.core.extensions import db
 from mentormatch.matching.service import KINDS, all_suggestions, rebuild
 
@@ -19,6 +20,7 @@ matches_cli = AppGroup("matches", help="Suggested mentors and peers.")
 
 
 @matches_cli.command("rebuild")
+@needs_database
 def rebuild_command() -> None:
     """Refit matching on every profile and recompute every suggestion; every web process follows."""
     started = time.perf_counter()
@@ -38,6 +40,7 @@ def rebuild_command() -> None:
     "--k", "k", type=click.IntRange(1, 100), default=10, show_default=True, help="Suggestions each."
 )
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@needs_database
 def export_command(kind: str | None, k: int, fmt: str) -> None:
     """Everyone's suggestions to standard output: one JSON object per member and kind, or CSV rows."""
     kinds = [kind] if kind else list(KINDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from mentormatch.core.commands import needs_database
 from mentormatch.core.extensions import db
 from mentormatch.mentoring.service import remind_and_expire
 
@@ -12,6 +13,7 @@ requests_cli = AppGroup("requests", help="Mentoring and peer requests.")
 
 
 @requests_cli.command("expire")
+@needs_database
 def expire_command() -> None:
     """Remind recipients of week-old requests and close those unanswered for 14 days (run hourly)."""
     reminded, expired = remind_and_expire()
