@@ -33,7 +33,7 @@ from mentormatch.mentoring.models import (
     MentoringRequest,
 )
 from mentormatch.profiles.models import Profile, ProfileSpecialty
-from mentormatch.reports import queries
+from mentormatch.reports import activity, members, queries
 from mentormatch.reports.charts import nice_maximum, requests_per_week_chart, supply_and_demand_chart
 from mentormatch.reports.tables import format_duration
 from mentormatch.web.admin.reports import defuse, table_as_csv
@@ -197,7 +197,7 @@ def rows_of(app: Flask, build) -> list[tuple]:
 
 
 def test_members_by_stage(app, population):
-    rows = rows_of(app, queries.members_by_stage)
+    rows = rows_of(app, members.members_by_stage)
     assert rows == [
         ("Medical student (year 1–6)", 3, 0),
         ("Foundation doctor (FY1–FY2)", 1, 0),
@@ -213,7 +213,7 @@ def test_members_by_stage(app, population):
 
 
 def test_members_by_region(app, population):
-    rows = rows_of(app, queries.members_by_region)
+    rows = rows_of(app, members.members_by_region)
     assert rows[0] == ("London", 3, 2, 1)  # s1, s2, m1 (the unverified Londoner doesn't count)
     assert rows[12] == ("Wales", 3, 1, 1)  # f1, m2, m3
     assert rows[-2:] == [("Not given", 1, 1, 0), ("All members", 7, 4, 2)]
@@ -222,7 +222,7 @@ def test_members_by_region(app, population):
 
 
 def test_mentors_approved_and_waiting(app, population):
-    assert rows_of(app, queries.mentors_by_status) == [
+    assert rows_of(app, members.mentors_by_status) == [
         # m1 3 places, 1 taken; m2 1 place, taken. The deleted mentor's 5 places don't count.
         ("Approved", 2, 4, 2, 2),
         ("Waiting for approval", 1, 2, 0, 0),
@@ -235,17 +235,17 @@ def test_paused_and_suspended_mentors_follow_and_have_no_free_places(app, popula
     )
     make_member(app, stage="gp", mentor="suspended", capacity=3)
 
-    assert rows_of(app, queries.mentors_by_status) == [
+    assert rows_of(app, members.mentors_by_status) == [
         ("Approved", 2, 4, 2, 2),
         ("Waiting for approval", 1, 2, 0, 0),
         ("Paused by the mentor", 1, 2, 1, 0),
         ("Suspended by an admin", 1, 3, 0, 0),
     ]
-    assert rows_of(app, queries.supply_and_demand)[0] == ("Cardiology", 2, 1, 2, 2)
+    assert rows_of(app, members.supply_and_demand)[0] == ("Cardiology", 2, 1, 2, 2)
 
 
 def test_requests_sent_and_accepted(app, population):
-    assert rows_of(app, queries.requests_by_kind) == [
+    assert rows_of(app, activity.requests_by_kind) == [
         ("Mentoring", 6, 3, 1, 0, 1, 1, 50.0),
         ("Peer", 2, 1, 0, 1, 0, 0, 50.0),
         ("All requests", 8, 4, 1, 1, 1, 1, 50.0),
@@ -253,7 +253,7 @@ def test_requests_sent_and_accepted(app, population):
 
 
 def test_median_time_to_a_mentors_answer(app, population):
-    assert rows_of(app, queries.mentor_answers) == [
+    assert rows_of(app, activity.mentor_answers) == [
         ("Accepted", 3, timedelta(hours=4)),  # 2, 4, 10 hours
         ("Declined", 1, timedelta(hours=30)),
         ("All answers", 4, timedelta(hours=7)),  # 2, 4, 10, 30: between 4 and 10
@@ -262,14 +262,14 @@ def test_median_time_to_a_mentors_answer(app, population):
 
 def test_median_of_an_odd_number_and_of_none(app, population):
     with app.app_context():
-        assert queries.median_answer_time((WITHDRAWN,)) == (0, None)  # never a mentor's answer
-        assert queries.median_answer_time((ACCEPTED,)) == (3, timedelta(hours=4))
+        assert activity.median_answer_time((WITHDRAWN,)) == (0, None)  # never a mentor's answer
+        assert activity.median_answer_time((ACCEPTED,)) == (3, timedelta(hours=4))
 
 
 def test_requests_per_week(app, population):
     monday = population.monday
     with app.app_context():
-        rows = queries.requests_per_week(now=monday + 3 * 24 * H).rows
+        rows = activity.requests_per_week(now=monday + 3 * 24 * H).rows
     assert len(rows) == 26
     assert rows[0][0] == (monday - 25 * W).date() and rows[-1][0] == monday.date()
     assert all(row[0].weekday() == 0 for row in rows)
@@ -284,7 +284,7 @@ def test_requests_per_week(app, population):
 
 
 def test_active_connections(app, population):
-    assert rows_of(app, queries.connections_by_kind) == [
+    assert rows_of(app, activity.connections_by_kind) == [
         ("Mentoring", 2, 1),
         ("Peer", 1, 1),
         ("All connections", 3, 2),
@@ -292,7 +292,7 @@ def test_active_connections(app, population):
 
 
 def test_mentees_without_a_mentor(app, population):
-    assert rows_of(app, queries.unmatched_mentees) == [
+    assert rows_of(app, activity.unmatched_mentees) == [
         # s1 has m1; s2 (waiting for m1's answer) and s3 (whose mentoring ended) have no mentor.
         ("Medical student (year 1–6)", 3, 1, 2, 1),
         ("Foundation doctor (FY1–FY2)", 1, 1, 0, 0),
@@ -301,7 +301,7 @@ def test_mentees_without_a_mentor(app, population):
 
 
 def test_supply_and_demand_by_specialty(app, population):
-    assert rows_of(app, queries.supply_and_demand) == [
+    assert rows_of(app, members.supply_and_demand) == [
         ("Cardiology", 2, 1, 2, 2),  # s1, s2 (s2 without a mentor); m1 with 2 free, m2 full
         ("Paediatrics", 2, 0, 0, 0),  # s1, f1; m3 is waiting for approval, so no places
         ("General practice", 0, 0, 1, 0),
@@ -384,7 +384,7 @@ def parse_svg(markup: str) -> ET.Element:
 
 def test_supply_and_demand_chart_has_a_bar_for_each_figure(app, population):
     with app.app_context():
-        table = queries.supply_and_demand()
+        table = members.supply_and_demand()
     svg = parse_svg(supply_and_demand_chart(table))
 
     assert svg.find(f"{SVG}title").text == "Supply and demand by specialty"
@@ -417,7 +417,7 @@ def test_supply_and_demand_chart_has_a_bar_for_each_figure(app, population):
 
 def test_the_weekly_chart_has_a_point_for_each_week(app, population):
     with app.app_context():
-        table = queries.requests_per_week(now=population.monday + H)
+        table = activity.requests_per_week(now=population.monday + H)
     svg = parse_svg(requests_per_week_chart(table))
 
     series = {group.get("data-series"): group for group in svg.iter(f"{SVG}g") if group.get("data-series")}
@@ -436,7 +436,7 @@ def test_chart_labels_are_escaped(app):
     with app.app_context():
         db.session.add(ProfileSpecialty(user_id=member, code='<x y="1">&'))
         db.session.commit()
-        table = queries.supply_and_demand()
+        table = members.supply_and_demand()
     markup = str(supply_and_demand_chart(table))
 
     svg = parse_svg(markup)

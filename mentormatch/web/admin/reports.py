@@ -11,7 +11,8 @@ from flask.typing import ResponseReturnValue
 from mentormatch.core.database import utcnow
 from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.reports.charts import requests_per_week_chart, supply_and_demand_chart
-from mentormatch.reports.queries import MENTEE_STAGES, REPORTS, WEEKS, all_reports
+from mentormatch.reports.queries import REPORTS, all_reports
+from mentormatch.reports.sql import MENTEE_STAGES, WEEKS
 from mentormatch.reports.tables import ReportTable, csv_cell, format_cell
 from mentormatch.web.admin import admin_required, bp
 
