@@ -36,11 +36,11 @@ from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.content import Suggestions, build_digests
 from mentormatch.digests.models import Digest
+from mentormatch.digests.rendering import render_digest
 from mentormatch.digests.sending import (
     DIGEST_KIND,
     deliver_digests,
     queue_due_digests,
-    render_digest,
 )
 
 SERVER = textwrap.dedent(

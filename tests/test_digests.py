@@ -11,10 +11,12 @@ from sqlalchemy import select
 from mentormatch.accounts.models import User
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
-from mentormatch.digests.content import build_digests, days_left
+from mentormatch.digests.content import build_digests
+from mentormatch.digests.items import days_left
 from mentormatch.digests.models import NOTHING_NEW, QUEUED, Digest
 from mentormatch.digests.periods import DAILY, WEEKLY, period_key, utc
-from mentormatch.digests.sending import queue_due_digests, render_digest
+from mentormatch.digests.rendering import render_digest
+from mentormatch.digests.sending import queue_due_digests
 from mentormatch.mentoring.models import MENTORING, PEER, Connection, MentoringRequest
 from tests.factories import make_member
 from tests.helpers import make_user, outbox, submit

@@ -9,16 +9,21 @@ were not already waiting last time. Built for many people at once (a few queries
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.core.vocabulary import STAGE_BY_CODE
+from mentormatch.digests.items import (
+    ConnectionItem,
+    DigestContent,
+    RequestItem,
+    SuggestedItem,
+    days_left,
+)
 from mentormatch.digests.models import Digest
 from mentormatch.digests.periods import FIRST_LOOK_BACK, period_key
 from mentormatch.matching.service import all_suggestions, suggestions_for
@@ -32,111 +37,6 @@ BULK_SUGGESTIONS_FROM = 50
 # Remembered suggestions per person and kind (oldest forgotten first).
 SEEN_LIMIT = 300
 CHUNK = 900  # ids per IN (...): under SQLite's variable limit, whatever its version
-
-
-@dataclass(frozen=True)
-class SuggestedItem:
-    """A suggested person, as the digest shows them."""
-
-    user_id: int
-    name: str
-    stage: str
-    organisation: str
-    percent: int
-    reasons: list[str]
-
-
-@dataclass(frozen=True)
-class RequestItem:
-    """A pending request: one waiting for this person's answer, or one of their own."""
-
-    id: int
-    kind: str
-    other_id: int
-    other_name: str
-    expires_at: datetime
-    days_left: int
-
-
-@dataclass(frozen=True)
-class ConnectionItem:
-    """A new connection: `role` is what the other person is to the reader (mentor, mentee, peer)."""
-
-    id: int
-    role: str
-    other_id: int
-    other_name: str
-
-
-@dataclass
-class DigestContent:
-    """One person's next digest, and what the ledger must remember once it is decided."""
-
-    user_id: int
-    name: str
-    email: str
-    frequency: str
-    period_key: str
-    as_of: datetime
-    since: datetime
-    mentors: list[SuggestedItem] = field(default_factory=list)
-    peers: list[SuggestedItem] = field(default_factory=list)
-    received: list[RequestItem] = field(default_factory=list)
-    sent: list[RequestItem] = field(default_factory=list)
-    connections: list[ConnectionItem] = field(default_factory=list)
-    applications_waiting: int = 0
-    applications_new: int = 0
-    seen: dict = field(default_factory=dict)
-    previous_period: str | None = None
-
-    @property
-    def is_empty(self) -> bool:
-        """Nothing new: no email."""
-        return not (
-            self.mentors
-            or self.peers
-            or self.received
-            or self.sent
-            or self.connections
-            or self.applications_new
-        )
-
-    def included(self) -> dict[str, list[int]]:
-        """The ids shown, for the ledger."""
-        return {
-            "mentors": [item.user_id for item in self.mentors],
-            "peers": [item.user_id for item in self.peers],
-            "received": [item.id for item in self.received],
-            "sent": [item.id for item in self.sent],
-            "connections": [item.id for item in self.connections],
-            "applications": self.seen.get("applications", []) if self.applications_new else [],
-        }
-
-    def summary(self) -> str:
-        """The subject's second half: '2 suggested mentors, 1 request to answer'."""
-        parts = []
-        if self.received:
-            parts.append(_count(len(self.received), "request to answer", "requests to answer"))
-        if self.connections:
-            parts.append(_count(len(self.connections), "new connection", "new connections"))
-        if self.mentors:
-            parts.append(_count(len(self.mentors), "suggested mentor", "suggested mentors"))
-        if self.peers:
-            parts.append(_count(len(self.peers), "suggested peer", "suggested peers"))
-        if self.applications_new:
-            parts.append(_count(self.applications_new, "mentor application", "mentor applications"))
-        if self.sent and not parts:
-            parts.append(_count(len(self.sent), "request still waiting", "requests still waiting"))
-        return ", ".join(parts)
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def days_left(expires_at: datetime, now: datetime) -> int:
-    """Whole days before a request closes (0 on its last day)."""
-    return max(math.floor((expires_at - now) / timedelta(days=1)), 0)
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:

@@ -16,23 +16,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import make_msgid
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import case, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from werkzeug.routing import BuildError, MapAdapter
 
 from mentormatch.accounts.models import User
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.delivery import deliver_pending
 from mentormatch.core.mail.models import OutboxMessage
-from mentormatch.digests.content import BULK_SUGGESTIONS_FROM, DigestContent, Suggestions, build_digests
+from mentormatch.digests.content import BULK_SUGGESTIONS_FROM, Suggestions, build_digests
 from mentormatch.digests.models import NOTHING_NEW, QUEUED, Digest
-from mentormatch.digests.periods import DAILY, FREQUENCIES, WEEKLY, local_time, period_key
-from mentormatch.digests.tokens import make_unsubscribe_token
+from mentormatch.digests.periods import DAILY, FREQUENCIES, WEEKLY, period_key
+from mentormatch.digests.rendering import Links, render_digest
 
 DIGEST_KIND = "digest"
 PREPARE_BATCH = 500  # people per claim transaction
@@ -67,14 +65,6 @@ class DigestRunReport:
         if self.taken:
             line += f", {self.taken} already done by another run"
         return line + "."
-
-
-@dataclass(frozen=True)
-class RenderedDigest:
-    subject: str
-    text: str
-    html: str
-    headers: dict[str, str]
 
 
 # --- who is due ---------------------------------------------------------------------------------
@@ -117,77 +107,6 @@ def count_undelivered(now: datetime) -> int:
             )
         )
         or 0
-    )
-
-
-# --- rendering ----------------------------------------------------------------------------------
-
-
-class Links:
-    """Absolute links on BASE_URL, built with one URL adapter for a whole run."""
-
-    def __init__(self) -> None:
-        base = urlsplit(current_app.config["BASE_URL"])
-        self.base = base
-        self.adapter: MapAdapter = current_app.url_map.bind(
-            base.netloc, script_name=base.path or "/", url_scheme=base.scheme
-        )
-        self._admin_queue: str | None = None
-
-    def __call__(self, endpoint: str, _anchor: str | None = None, **values: object) -> str:
-        url = self.adapter.build(endpoint, values, force_external=True)
-        return f"{url}#{_anchor}" if _anchor else url
-
-    @property
-    def is_https(self) -> bool:
-        return self.base.scheme == "https"
-
-    def admin_mentor_queue(self) -> str:
-        """The mentor approval queue, /admin/mentors in DESIGN.md, whatever its view is called."""
-        if self._admin_queue is None:
-            endpoint = next(
-                (rule.endpoint for rule in current_app.url_map.iter_rules() if rule.rule == "/admin/mentors"),
-                None,
-            )
-            try:
-                self._admin_queue = self(endpoint) if endpoint else None
-            except BuildError:
-                self._admin_queue = None
-            if self._admin_queue is None:  # the page not yet there: its contract address
-                self._admin_queue = (
-                    f"{self.base.scheme}://{self.base.netloc}{self.base.path.rstrip('/')}/admin/mentors"
-                )
-        return self._admin_queue
-
-
-def render_digest(content: DigestContent, links: Links | None = None) -> RenderedDigest:
-    """The email for one digest: subject, plain text, HTML and the unsubscribe headers."""
-    links = links or Links()
-    env = current_app.jinja_env
-    token = make_unsubscribe_token(content.user_id)
-    unsubscribe = links("digests.unsubscribe", token=token)
-    context = {
-        "digest": content,
-        "link": links,
-        "unsubscribe_link": unsubscribe,
-        "preferences_link": links("settings.index", _anchor="preferences-section"),
-        "admin_queue_link": links.admin_mentor_queue() if content.applications_waiting else None,
-        "since": f"{local_time(content.since):%A %-d %B}",  # "Monday 16 November"
-        "subject": "",
-    }
-    subject = f"Your {content.frequency} MentorMatch digest: {content.summary()}"
-    if len(subject) > 200:
-        subject = subject[:199] + "…"
-    context["subject"] = subject
-    headers = {"List-Unsubscribe": f"<{unsubscribe}>", "Auto-Submitted": "auto-generated"}
-    if links.is_https:
-        # RFC 8058: mail providers POST "List-Unsubscribe=One-Click" to the https link.
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return RenderedDigest(
-        subject=subject,
-        text=env.get_template("email/digest.txt").render(context),
-        html=env.get_template("email/digest.html").render(context),
-        headers=headers,
     )
 
 

@@ -13,7 +13,7 @@ from mentormatch.digests import privacy  # noqa: F401  (its signal receivers)
 from mentormatch.digests.content import build_digests
 from mentormatch.digests.models import Digest
 from mentormatch.digests.periods import WEEKLY, period_key
-from mentormatch.digests.sending import render_digest
+from mentormatch.digests.rendering import render_digest
 from mentormatch.digests.tokens import UnsubscribeLinkError, read_unsubscribe_token
 from mentormatch.web.admin import admin_required
 
