@@ -164,7 +164,7 @@ def main() -> None:
         server = start_server(port)
         try:
             with app.app_context():
-                from mentormatch.matching.service import fresh_engine
+                from mentormatch.matching.freshness import fresh_engine
 
                 started = time.perf_counter()
                 with fresh_engine():  # what any process that has served a page already has

@@ -19,15 +19,14 @@ from mentormatch.accounts.service import delete_account
 from mentormatch.core.changes import MatchingChange
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
-from mentormatch.matching import service
+from mentormatch.matching import freshness
+from mentormatch.matching.freshness import ChangeCursor, rebuild
+from mentormatch.matching.members import load_members
 from mentormatch.matching.models import MatchingState
 from mentormatch.matching.service import (
-    ChangeCursor,
     all_suggestions,
     dismiss,
     excluded_for,
-    load_members,
-    rebuild,
     suggestions_for,
     undo_dismiss,
 )
@@ -411,7 +410,7 @@ def test_the_cursor_reads_a_change_that_commits_after_a_higher_one(app):
 
 def test_the_cursor_forgets_a_gap_after_its_patience(app, monkeypatch):
     one, two = make_member(app), make_member(app)
-    monkeypatch.setattr(service, "GAP_PATIENCE_SECONDS", 0.2)
+    monkeypatch.setattr(freshness, "GAP_PATIENCE_SECONDS", 0.2)
     with app.app_context():
         cursor = ChangeCursor(last=BASE)
         _change(BASE + 2, one)

@@ -438,17 +438,17 @@ def test_scores_are_the_engines_and_a_choice_beyond_the_kept_candidates_still_co
 ):
     """Rounds score pairs exactly as /matches does; an admin may pick a mentor outside the top few."""
     from mentormatch.matching.service import suggestions_for
-    from mentormatch.rounds import service
+    from mentormatch.rounds import scores as round_scores
 
     with app.app_context():
         ana = db.session.get(User, cohort["ana"])
         suggested = {p.user.id: p.score for p in suggestions_for(ana, "mentor", k=10)}
-        scores = service.candidate_scores([cohort["ana"]], [cohort["ng"], cohort["ode"]])
+        scores = round_scores.candidate_scores([cohort["ana"]], [cohort["ng"], cohort["ode"]])
         assert scores[cohort["ana"]] == pytest.approx(suggested)
-        only_best = service.candidate_scores([cohort["ana"]], [cohort["ng"], cohort["ode"]], keep=1)
+        only_best = round_scores.candidate_scores([cohort["ana"]], [cohort["ng"], cohort["ode"]], keep=1)
         assert list(only_best[cohort["ana"]]) == [max(suggested, key=suggested.get)]
-        assert service.pair_reasons([(cohort["ana"], cohort["ng"])])[cohort["ana"], cohort["ng"]]
-    monkeypatch.setattr(service, "MAX_CANDIDATES", 1)
+        assert round_scores.pair_reasons([(cohort["ana"], cohort["ng"])])[cohort["ana"], cohort["ng"]]
+    monkeypatch.setattr(round_scores, "MAX_CANDIDATES", 1)
     round_id = _round(app, cohort)
     with app.app_context():
         admin = db.session.get(User, cohort["admin"])

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from mentormatch.accounts.models import User
 from mentormatch.core.commands import needs_database
 from mentormatch.core.extensions import db
-from mentormatch.matching.service import KINDS, all_suggestions, rebuild
+from mentormatch.matching.freshness import rebuild
+from mentormatch.matching.service import KINDS, all_suggestions
 
 matches_cli = AppGroup("matches", help="Suggested mentors and peers.")
 

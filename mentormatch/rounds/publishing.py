@@ -20,7 +20,8 @@ from mentormatch.mentoring.models import ACCEPTED, MENTORING, PENDING, Connectio
 from mentormatch.mentoring.service import take_place, withdraw_pending_mentoring
 from mentormatch.rounds.cohorts import members
 from mentormatch.rounds.models import DRAFT, PUBLISHED, MatchingRound, RoundPair
-from mentormatch.rounds.service import RoundProblem, forbidden_pairs, name_of
+from mentormatch.rounds.scores import forbidden_pairs
+from mentormatch.rounds.service import RoundProblem, name_of
 
 CSV_COLUMNS = [
     "mentee_email",

@@ -16,7 +16,8 @@ from mentormatch.rounds.cohorts import approved_mentors, members_matching, read_
 from mentormatch.rounds.forms import ConfirmForm, PairForm, RoundForm
 from mentormatch.rounds.models import MatchingRound, RoundPair
 from mentormatch.rounds.publishing import publish_round, round_csv
-from mentormatch.rounds.service import RoundProblem, change_pair, create_round, round_inputs, run_round
+from mentormatch.rounds.scores import round_inputs
+from mentormatch.rounds.service import RoundProblem, change_pair, create_round, run_round
 from mentormatch.web.admin import admin_required, bp
 
 
