@@ -193,7 +193,7 @@ def test_update_changes_suggestions_without_refit():
 
 
 def test_update_survives_compaction(monkeypatch):
-    monkeypatch.setattr("mentormatch.matching.engine.COMPACT_AFTER", 2)
+    monkeypatch.setattr("mentormatch.matching.fitting.COMPACT_AFTER", 2)
     people = [member(i, rank=1, text=f"word{i}") for i in range(6)]
     engine = MatchingEngine().fit([member("me", text="cardiology"), *people])
     for i in range(4):
@@ -286,7 +286,7 @@ def test_rebuild_equals_asking_member_by_member(drawn, k):
 
 def test_rebuild_equals_asking_member_by_member_in_a_realistic_population(monkeypatch):
     # Small blocks, so a rebuild spans several candidate blocks and query batches.
-    monkeypatch.setattr("mentormatch.matching.engine.CHUNK_ROWS", 64)
+    monkeypatch.setattr("mentormatch.matching.fitting.CHUNK_ROWS", 64)
     monkeypatch.setattr("mentormatch.matching.engine.BATCH_QUERIES", 16)
     rng = Random(11)
     members = [
@@ -338,7 +338,7 @@ def test_pair_scores_are_the_suggestion_scores(drawn, data):
 
 
 def test_pair_scores_follow_updates_and_span_blocks(monkeypatch):
-    monkeypatch.setattr("mentormatch.matching.engine.CHUNK_ROWS", 32)
+    monkeypatch.setattr("mentormatch.matching.fitting.CHUNK_ROWS", 32)
     monkeypatch.setattr("mentormatch.matching.engine.BATCH_QUERIES", 8)
     rng = Random(5)
     people = [
