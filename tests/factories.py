@@ -16,7 +16,7 @@ from flask import Flask
 from mentormatch.accounts.models import User
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
-from mentormatch.mentors import standing
+from mentormatch.mentors import applications
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import refresh_search_text, tags_named
 
@@ -80,6 +80,6 @@ def make_member(
         db.session.add_all([user, profile])
         db.session.flush()
         if status == "pending":  # as every real path to waiting does (mentors/standing.py)
-            standing.applications_for_waiting([user.id])
+            applications.applications_for_waiting([user.id])
         db.session.commit()
         return user.id

@@ -14,7 +14,7 @@ from mentormatch.accounts.passwords import hash_password
 from mentormatch.core.audit import AuditEntry
 from mentormatch.core.changes import MatchingChange
 from mentormatch.core.extensions import db
-from mentormatch.mentors import standing
+from mentormatch.mentors import applications, standing
 from mentormatch.mentors.models import MentorApplication
 from mentormatch.mentors.service import MentorProblem
 from mentormatch.profiles.models import Profile
@@ -413,7 +413,7 @@ def test_only_admins_reach_the_mentor_pages(app, client, login_as, role, method,
     approved = make_member(app, stage="consultant", mentor=True)
     suspended = make_member(app, stage="consultant", mentor="suspended")
     with app.app_context():
-        standing.applications_for_waiting([pending])
+        applications.applications_for_waiting([pending])
         db.session.commit()
     ids = {"application": pending_application(app, pending), "approved": approved, "suspended": suspended}
     login_as(role)

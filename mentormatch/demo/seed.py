@@ -17,7 +17,7 @@ from sqlalchemy import select
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.demo.generate import DemoPerson
-from mentormatch.mentors import standing
+from mentormatch.mentors import applications
 from mentormatch.mentors.models import PENDING
 from mentormatch.profiles.models import (
     Profile,
@@ -84,7 +84,7 @@ def seed_members(people: Sequence[DemoPerson], password_hash: str, *, now: datet
             [{"user_id": id_, "tag_id": tag_ids[tag]} for id_, p in pairs for tag in p.interests],
         )
         # Those waiting for approval have an application, as every real path to waiting makes one.
-        standing.applications_for_waiting([id_ for id_, p in pairs if p.mentor_status == PENDING])
+        applications.applications_for_waiting([id_ for id_, p in pairs if p.mentor_status == PENDING])
 
 
 def _tag_ids(names: list[str]) -> dict[str, int]:

@@ -151,3 +151,11 @@ def _export_applications(user: User) -> dict:
         ],
         "mentor_exclusions": [{"email": e.excluded_email, "why": e.why} for e in exclusions_for(user)],
     }
+
+
+def already_decided(application: MentorApplication) -> str:
+    """'Already approved by Dr Ada Admin at 14:05 on 3 March 2025.', for the admin who came second."""
+    words = DECIDED_WORDS.get(application.status, application.status)
+    by = f" by {application.decided_by.display_name}" if application.decided_by else ""
+    when = f" at {at_time(application.decided_at)}" if application.decided_at else ""
+    return f"Already {words}{by}{when}. Nothing was changed."

@@ -15,23 +15,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from mentormatch.accounts.models import User
 from mentormatch.core.audit import describe_actions, last_entry, record
 from mentormatch.core.changes import note_change
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
-from mentormatch.core.limits import MIN_CAPACITY
 from mentormatch.core.mail import send_email
 from mentormatch.core.registration import registration_body, registration_problem
 from mentormatch.core.views import absolute_url
 from mentormatch.core.vocabulary import STAGE_BY_CODE
+from mentormatch.mentors.applications import application_from, applications_for_waiting
 from mentormatch.mentors.models import (
     APPROVED,
-    FROM_PROFILE,
     PAUSED,
     PENDING,
     REJECTED,
@@ -40,9 +38,9 @@ from mentormatch.mentors.models import (
     MentorApplication,
 )
 from mentormatch.mentors.service import (
-    DECIDED_WORDS,
     Application,
     MentorProblem,
+    already_decided,
     application_problem,
     at_time,
     set_exclusions,
@@ -122,14 +120,6 @@ def mentor_state(profile: Profile) -> dict[str, Any]:
         "capacity": profile.mentor_capacity,
         "offers": sorted(profile.offers),
     }
-
-
-def already_decided(application: MentorApplication) -> str:
-    """'Already approved by Dr Ada Admin at 14:05 on 3 March 2025.', for the admin who came second."""
-    words = DECIDED_WORDS.get(application.status, application.status)
-    by = f" by {application.decided_by.display_name}" if application.decided_by else ""
-    when = f" at {at_time(application.decided_at)}" if application.decided_at else ""
-    return f"Already {words}{by}{when}. Nothing was changed."
 
 
 def _decide(application: MentorApplication, admin: User, status: str, reason: str | None) -> None:
@@ -283,50 +273,9 @@ def resume(user: User) -> None:
 # --- mentors who are waiting without having applied ----------------------------------------------
 
 
-def applications_for_waiting(user_ids: list[int]) -> int:
-    """An application, made from the profile, for each of these members waiting for approval
-    without one (an imported mentor, a mentor whose career stage changed), so the queue can decide
-    it. Called where they start waiting; returns how many were made."""
-    made = 0
-    for start in range(0, len(user_ids), CHUNK):
-        chunk = user_ids[start : start + CHUNK]
-        waiting = select(MentorApplication.id).where(
-            MentorApplication.applicant_id == Profile.user_id, MentorApplication.status == PENDING
-        )
-        rows = db.session.execute(
-            select(User, Profile)
-            .join(Profile, Profile.user_id == User.id)
-            .where(User.id.in_(chunk), Profile.mentor_status == PENDING, ~waiting.exists())
-            .options(selectinload(Profile.specialty_rows), selectinload(Profile.offer_rows))
-        ).all()
-        for user, profile in rows:
-            db.session.add(_application_from(profile, user.career_stage or ""))
-            made += 1
-    db.session.flush()
-    return made
-
-
 def status_on_import(approve: bool) -> str:
     """What an import makes the file's mentors: approved, or waiting for the admins."""
     return APPROVED if approve else PENDING
-
-
-def _application_from(profile: Profile, stage: str) -> MentorApplication:
-    """An application made from what the profile says, for a mentor waiting without having applied."""
-    return MentorApplication(
-        applicant_id=profile.user_id,
-        career_stage=stage,
-        registration_body=registration_body(stage) or "",
-        registration_number=profile.registration_number or "",
-        specialties=list(profile.specialties),
-        offers=list(profile.offers),
-        capacity=profile.mentor_capacity or MIN_CAPACITY,
-        hours_a_month=profile.availability_hours or 0,
-        statement="",
-        source=FROM_PROFILE,
-        status=PENDING,
-        created_at=profile.updated_at or utcnow(),
-    )
 
 
 def import_mentors(
@@ -373,7 +322,7 @@ def stage_changed(profile: Profile, new_stage: str) -> None:
     elif was in (APPROVED, PAUSED):
         profile.mentor_status = PENDING
         if profile.user_id is not None:  # at the new stage, which the account doesn't hold yet
-            db.session.add(_application_from(profile, new_stage))
+            db.session.add(application_from(profile, new_stage))
     if was in (APPROVED, PAUSED) and profile.user is not None:
         # Their mentees' waiting requests can't be accepted until an admin approves them again.
         user = profile.user

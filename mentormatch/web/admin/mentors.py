@@ -23,7 +23,7 @@ from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CO
 from mentormatch.mentors import standing
 from mentormatch.mentors.forms import ReasonForm
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, MENTOR_STATUSES, PENDING, MentorApplication
-from mentormatch.mentors.service import MentorProblem
+from mentormatch.mentors.service import MentorProblem, already_decided
 from mentormatch.profiles.models import Profile, ProfileSpecialty
 from mentormatch.web.admin import admin_required, bp
 
@@ -192,7 +192,7 @@ def reject_application(application_id: int) -> ResponseReturnValue:
     application = _application_or_404(application_id)
     applicant = application.applicant
     if not application.is_pending:
-        return _answer(applicant, 409, problem=standing.already_decided(application))
+        return _answer(applicant, 409, problem=already_decided(application))
     form = ReasonForm(id_stem=f"reject-{application.id}")
     if form.validate_on_submit():
         try:
