@@ -28,7 +28,7 @@ from mentormatch.digests.models import Digest
 from mentormatch.digests.periods import FIRST_LOOK_BACK, period_key
 from mentormatch.matching.service import all_suggestions, suggestions_for
 from mentormatch.mentoring.models import PENDING, Connection, MentoringRequest
-from mentormatch.profiles.models import Profile
+from mentormatch.profiles.models import MentorStatus, Profile
 
 NEW_SUGGESTIONS = 3  # of each kind, per digest
 SUGGESTION_POOL = 10  # "new" is looked for among this many of the person's best suggestions
@@ -108,7 +108,7 @@ def _pending_applications() -> list[int]:
         db.session.scalars(
             select(Profile.user_id)
             .join(User, User.id == Profile.user_id)
-            .where(Profile.mentor_status == "pending", User.deleted_at.is_(None))
+            .where(Profile.mentor_status == MentorStatus.PENDING, User.deleted_at.is_(None))
             .order_by(Profile.user_id)
         )
     )

@@ -8,7 +8,7 @@ from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGES
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS
-from mentormatch.profiles.models import Profile, ProfileSpecialty
+from mentormatch.profiles.models import MentorStatus, Profile, ProfileSpecialty
 from mentormatch.reports.sql import (
     MENTEE_STAGES,
     STATUS_ORDER,
@@ -33,7 +33,7 @@ def members_by_stage() -> ReportTable:
     found = {
         stage: (int(members), int(mentors))
         for stage, members, mentors in db.session.execute(
-            select(User.career_stage, func.count(), count_if(Profile.mentor_status == "approved"))
+            select(User.career_stage, func.count(), count_if(Profile.mentor_status == MentorStatus.APPROVED))
             .join(Profile, Profile.user_id == User.id)
             .where(*counted())
             .group_by(User.career_stage)
@@ -64,7 +64,7 @@ def members_by_region() -> ReportTable:
                 Profile.region,
                 func.count(),
                 count_if(User.career_stage.in_(MENTEE_STAGES)),
-                count_if(Profile.mentor_status == "approved"),
+                count_if(Profile.mentor_status == MentorStatus.APPROVED),
             )
             .join(User, User.id == Profile.user_id)
             .where(*counted())
@@ -114,7 +114,7 @@ def mentors_by_status() -> ReportTable:
     if not found:
         return table
     # Approved and waiting always; the others when someone has them; an unknown status last, as it is.
-    statuses = [s for s in STATUS_ORDER if s in found or s in {"approved", "pending"}]
+    statuses = [s for s in STATUS_ORDER if s in found or s in {MentorStatus.APPROVED, MentorStatus.PENDING}]
     statuses += sorted(set(found) - set(STATUS_ORDER))
     table.rows = [
         (MENTOR_STATUS_LABELS.get(status, status), *found.get(status, (0, 0, 0, 0))) for status in statuses
@@ -158,7 +158,7 @@ def supply_and_demand() -> ReportTable:
         code: (int(mentors), int(free))
         for code, mentors, free in db.session.execute(
             members.add_columns(func.count(), func.sum(free_places())).where(
-                Profile.mentor_status == "approved"
+                Profile.mentor_status == MentorStatus.APPROVED
             )
         )
     }

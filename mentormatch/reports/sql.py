@@ -13,7 +13,7 @@ from mentormatch.mentoring.models import (
 )
 from mentormatch.mentors.models import MENTOR_STATUSES
 from mentormatch.profiles.listing import listed
-from mentormatch.profiles.models import Profile
+from mentormatch.profiles.models import MentorStatus, Profile
 
 MENTEE_STAGES: tuple[str, ...] = tuple(stage.code for stage in STAGES if stage.rank <= 1)
 
@@ -26,9 +26,9 @@ KIND_LABELS = {MENTORING: "Mentoring", PEER: "Peer"}
 
 # Approved and waiting first, as the issue asks; then the others, in the order mentors/models.py gives.
 STATUS_ORDER = (
-    "approved",
-    "pending",
-    *(status for status in MENTOR_STATUSES if status not in {"approved", "pending"}),
+    MentorStatus.APPROVED,
+    MentorStatus.PENDING,
+    *(status for status in MENTOR_STATUSES if status not in {MentorStatus.APPROVED, MentorStatus.PENDING}),
 )
 
 
@@ -52,7 +52,7 @@ def has_mentor() -> ColumnElement[bool]:
 def free_places() -> ColumnElement[int]:
     """An approved mentor's places left (never below zero); nobody else has any (Profile.free_places)."""
     left = func.coalesce(Profile.mentor_capacity, 0) - Profile.mentor_places_taken
-    return case((and_(Profile.mentor_status == "approved", left > 0), left), else_=0)
+    return case((and_(Profile.mentor_status == MentorStatus.APPROVED, left > 0), left), else_=0)
 
 
 def stage_label(code: str | None) -> str:
