@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
 from mentormatch.core.extensions import db
+from mentormatch.core.limits import control_character
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.profiles.listing import listed
 from mentormatch.profiles.models import Profile, Tag, profile_interest
@@ -57,7 +58,7 @@ def tags_named(names: list[str]) -> list[Tag]:
 def suggest_tags(prefix: str, limit: int = 8) -> list[str]:
     """Existing interests starting with what someone is typing, most used first."""
     prefix = normalise_tag(prefix)
-    if not prefix:
+    if not prefix or control_character(prefix):  # no interest has one (and PostgreSQL can't compare NUL)
         return []
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     # Only interests that a current member shows on a finished profile: never words left behind
