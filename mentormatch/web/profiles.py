@@ -13,7 +13,7 @@ from mentormatch.accounts.sessions import verified_required
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.views import is_htmx, render_fragment
-from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
+from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.profiles import forms
 from mentormatch.profiles.listing import is_listed
 from mentormatch.profiles.search import DirectoryQuery, directory_select
@@ -137,9 +137,6 @@ def directory() -> ResponseReturnValue:
     context = {
         "query": query,
         "page": page,
-        "stages": stage_choices(),
-        "regions": REGIONS,
-        "specialties": SPECIALTIES,
         # Only the search's own parameters go into the page links.
         "page_args": {key: args[key] for key in SEARCH_PARAMETERS if args.get(key)},
     }
@@ -168,7 +165,4 @@ def show(user_id: int) -> ResponseReturnValue:
         own=own,
         strength=profile_strength(person, person.profile) if own else None,
         steps=STEPS,
-        regions=REGIONS,
-        specialties=SPECIALTIES,
-        goals=GOALS,
     )
