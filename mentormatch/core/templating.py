@@ -1,5 +1,6 @@
-"""The templates' environment, set up once by create_app: app-wide filters and globals, and the
-vocabulary."""
+"""The templates' environment, set up once by create_app: app-wide filters and globals, the vocabulary,
+and, when testing, StrictUndefined, so a variable a view forgot to pass fails a test instead of
+rendering blank."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Flask
+from jinja2 import StrictUndefined
 
 from mentormatch.core import htmx, limits
 from mentormatch.core.views import absolute_url, field_attributes
@@ -23,6 +25,8 @@ def init_templating(app: Flask, **area_globals: Callable[..., object]) -> None:
     """Register every filter and global the templates use; `area_globals` are the helpers of higher
     layers (what can be done about a person, time left on a request), passed in by create_app."""
     env = app.jinja_env
+    if app.testing:
+        env.undefined = StrictUndefined
     env.filters["long_date"] = long_date
     env.globals.update(
         absolute_url=absolute_url,

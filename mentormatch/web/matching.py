@@ -90,7 +90,7 @@ def matches() -> ResponseReturnValue:
     if undo_id is not None and db.session.get(Dismissal, (me.id, undo_id)) is not None:
         undo_person = db.session.get(User, undo_id)
     return (
-        render_template("matching/matches.html", undo_person=undo_person, **context),
+        render_template("matching/matches.html", undo_person=undo_person, as_fragment=False, **context),
         200,
         {"Vary": "HX-Target"},
     )

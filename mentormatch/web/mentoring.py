@@ -120,7 +120,8 @@ def ask(user_id: int) -> ResponseReturnValue:
 def requests() -> ResponseReturnValue:
     """Requests waiting for your answer, the ones you sent, and what happened to earlier ones."""
     me = _me()
-    return render_template("mentoring/requests.html", **_vocabulary(me=me, **service.requests_for(me)))
+    context = _vocabulary(me=me, page_problem=None, **service.requests_for(me))
+    return render_template("mentoring/requests.html", **context)
 
 
 def _request_row(
@@ -278,4 +279,4 @@ def _connection_problem(connection: Connection, problem: str) -> ResponseReturnV
             swapped=True,
             problem=problem,
         )
-    return render_template("mentoring/end.html", c=connection, me=me, problem=problem), 409
+    return render_template("mentoring/end.html", c=connection, me=me, form=None, problem=problem), 409

@@ -72,7 +72,7 @@ def edit_step(slug: str) -> ResponseReturnValue:
     context = _step_context(step, form, user, profile)
     if is_htmx():
         return render_fragment("profiles/_step.html", status, as_fragment=True, **context)
-    return render_template("profiles/step.html", **context), status
+    return render_template("profiles/step.html", as_fragment=False, **context), status
 
 
 def _step_context(step: Step, form: forms.FlaskForm, user: User, profile) -> dict:
