@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -39,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     _register_blueprints(app)
-    _register_template_globals(app)
+    _init_templating(app)
     _register_mail_after_request(app)
 
     from mentormatch.core.errors import register_error_handlers, retry_reads_once
@@ -89,18 +88,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
 
 
-def _register_template_globals(app: Flask) -> None:
-    from mentormatch.core import htmx, limits
-    from mentormatch.core.views import absolute_url, field_attributes
+def _init_templating(app: Flask) -> None:
+    from mentormatch.core.templating import init_templating
+    from mentormatch.mentoring import display
 
-    app.jinja_env.globals.update(
-        absolute_url=absolute_url,
-        field_attributes=field_attributes,
-        limits=limits,
-        htmx_url=htmx.HTMX_URL,
-        htmx_integrity=htmx.HTMX_INTEGRITY,
-        htmx_config=json.dumps(htmx.HTMX_CONFIG, separators=(",", ":")),
-    )
+    # The mentoring area's helpers are registered here, where every layer is known, not by its views.
+    init_templating(app, closes_in=display.closes_in, reach_of=display.reach_of)
 
 
 def _register_mail_after_request(app: Flask) -> None:

@@ -1,10 +1,9 @@
-"""What the request and connection pages show: time left, dates in words, and, on someone's profile
-page, what the signed-in member can do about them. Registered as template globals by routes.py."""
+"""What the request and connection pages show: time left, and, on someone's profile page, what the
+signed-in member can do about them. Registered as template globals by create_app."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -25,11 +24,6 @@ def closes_in(mentoring_request: MentoringRequest) -> str:
         return "less than a day"
     days = round(seconds / DAY)
     return f"{days} day{'s' if days != 1 else ''}"
-
-
-def long_date(value: datetime) -> str:
-    """A date as people write it: 3 March 2025."""
-    return f"{value:%-d %B %Y}"
 
 
 @dataclass(frozen=True)

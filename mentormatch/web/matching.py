@@ -12,7 +12,7 @@ from mentormatch.core.errors import render_error
 from mentormatch.core.extensions import db
 from mentormatch.core.ids import parse_id
 from mentormatch.core.views import is_htmx, render_fragment
-from mentormatch.core.vocabulary import REGIONS, STAGE_BY_CODE, STAGES
+from mentormatch.core.vocabulary import STAGE_BY_CODE, STAGES
 from mentormatch.matching.models import Dismissal
 from mentormatch.matching.service import SuggestedPerson, dismiss, suggestions_for, undo_dismiss
 from mentormatch.profiles.listing import listed_member_or_404
@@ -56,7 +56,6 @@ def _panel_context(me: User, tab: str) -> dict:
         "onboarded": onboarded,
         "top_stage": top_stage,
         "suggestions": suggestions,
-        "regions": REGIONS,
         "mentor_apply_url": url_for("mentors.apply") if top_stage else None,
     }
 
@@ -91,7 +90,7 @@ def matches() -> ResponseReturnValue:
     if undo_id is not None and db.session.get(Dismissal, (me.id, undo_id)) is not None:
         undo_person = db.session.get(User, undo_id)
     return (
-        render_template("matching/matches.html", undo_person=undo_person, **context),
+        render_template("matching/matches.html", undo_person=undo_person, as_fragment=False, **context),
         200,
         {"Vary": "HX-Target"},
     )
@@ -145,7 +144,6 @@ def undo_dismiss_person(user_id: int) -> ResponseReturnValue:
             suggestion=suggestion,
             tab=tab,
             restored=True,
-            regions=REGIONS,
         )
     flash(done, "success")
     return redirect(url_for("matching.matches", tab=tab), 303)

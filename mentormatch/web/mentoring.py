@@ -23,8 +23,7 @@ from mentormatch.accounts.sessions import verified_required
 from mentormatch.core.errors import render_error
 from mentormatch.core.extensions import db, limiter
 from mentormatch.core.views import is_htmx, render_fragment
-from mentormatch.core.vocabulary import GOALS, SPECIALTIES
-from mentormatch.mentoring import display, service
+from mentormatch.mentoring import service
 from mentormatch.mentoring.asking import ANSWER_WITHIN, request_problem, send_request
 from mentormatch.mentoring.forms import AskForm, ReasonForm
 from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
@@ -65,14 +64,8 @@ def get_connection_or_404(connection_id: int, for_user: User) -> Connection:
     return found
 
 
-# What the templates call: time left on a request, dates in words, what you can do about someone.
-bp.add_app_template_global(display.closes_in)
-bp.add_app_template_global(display.reach_of)
-bp.add_app_template_filter(display.long_date)
-
-
 def _vocabulary(**context: object) -> dict:
-    return {"specialties": SPECIALTIES, "goals": GOALS, "matched_elsewhere": MATCHED_ELSEWHERE, **context}
+    return {"matched_elsewhere": MATCHED_ELSEWHERE, **context}
 
 
 # --- asking ------------------------------------------------------------------------------------
@@ -127,7 +120,8 @@ def ask(user_id: int) -> ResponseReturnValue:
 def requests() -> ResponseReturnValue:
     """Requests waiting for your answer, the ones you sent, and what happened to earlier ones."""
     me = _me()
-    return render_template("mentoring/requests.html", **_vocabulary(me=me, **service.requests_for(me)))
+    context = _vocabulary(me=me, page_problem=None, **service.requests_for(me))
+    return render_template("mentoring/requests.html", **context)
 
 
 def _request_row(
@@ -285,4 +279,4 @@ def _connection_problem(connection: Connection, problem: str) -> ResponseReturnV
             swapped=True,
             problem=problem,
         )
-    return render_template("mentoring/end.html", c=connection, me=me, problem=problem), 409
+    return render_template("mentoring/end.html", c=connection, me=me, form=None, problem=problem), 409

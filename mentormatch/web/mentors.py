@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from mentormatch.accounts.models import User
 from mentormatch.core.audit import last_entry
 from mentormatch.core.extensions import db
-from mentormatch.core.vocabulary import GOALS, SPECIALTIES
 from mentormatch.mentors import service, standing
 from mentormatch.mentors.forms import EXCLUSIONS_HINT, MentorApplicationForm
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, SUSPENDED
@@ -40,8 +39,6 @@ def status() -> ResponseReturnValue:
         problem=service.application_problem(me),
         exclusions=service.exclusions_for(me),
         suspension_reason=(suspension.after or {}).get("reason") if suspension else None,
-        specialties=SPECIALTIES,
-        goals=GOALS,
     )
 
 

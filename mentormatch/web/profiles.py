@@ -14,7 +14,7 @@ from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.ids import parse_page
 from mentormatch.core.views import is_htmx, render_fragment
-from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, stage_choices
+from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.profiles import forms
 from mentormatch.profiles.listing import is_listed
 from mentormatch.profiles.search import DirectoryQuery, directory_select
@@ -73,7 +73,7 @@ def edit_step(slug: str) -> ResponseReturnValue:
     context = _step_context(step, form, user, profile)
     if is_htmx():
         return render_fragment("profiles/_step.html", status, as_fragment=True, **context)
-    return render_template("profiles/step.html", **context), status
+    return render_template("profiles/step.html", as_fragment=False, **context), status
 
 
 def _step_context(step: Step, form: forms.FlaskForm, user: User, profile) -> dict:
@@ -141,9 +141,6 @@ def directory() -> ResponseReturnValue:
     context = {
         "query": query,
         "page": page,
-        "stages": stage_choices(),
-        "regions": REGIONS,
-        "specialties": SPECIALTIES,
         # Only the search's own parameters go into the page links.
         "page_args": {key: args[key] for key in SEARCH_PARAMETERS if args.get(key)},
     }
@@ -172,7 +169,4 @@ def show(user_id: int) -> ResponseReturnValue:
         own=own,
         strength=profile_strength(person, person.profile) if own else None,
         steps=STEPS,
-        regions=REGIONS,
-        specialties=SPECIALTIES,
-        goals=GOALS,
     )

@@ -92,7 +92,15 @@ def _options(matching_round: MatchingRound, mentee_id: int) -> list[dict]:
 
 
 def _draft_context(matching_round: MatchingRound, **extra: object) -> dict:
-    return {"round": matching_round, "confirm": ConfirmForm(), "pair_form": PairForm(), **extra}
+    """What the round's pages and its draft fragment show; no row is being edited unless `extra` says."""
+    return {
+        "round": matching_round,
+        "confirm": ConfirmForm(),
+        "pair_form": PairForm(),
+        "editing_id": None,
+        "problem": None,
+        **extra,
+    }
 
 
 @bp.get("/rounds/<int:round_id>")
