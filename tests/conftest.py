@@ -16,7 +16,8 @@ from sqlalchemy import create_engine, text
 
 from mentormatch import create_app
 from mentormatch.core.extensions import db
-from tests.helpers import log_in, make_user
+from tests.factories import make_member
+from tests.helpers import log_in
 
 pytest_plugins = ["tests.smtp_server"]
 
@@ -147,7 +148,14 @@ def login_as(app: Flask, client: FlaskClient):
         if role == "anonymous":
             return None
         email = f"{role}@example.ac.uk"
-        user_id = make_user(app, email, verified=role != "unverified", admin=role == "admin")
+        user_id = make_member(
+            app,
+            "Amira Khan",
+            email=email,
+            verified=role != "unverified",
+            admin=role == "admin",
+            profile=False,
+        )
         response = log_in(client, email)
         assert response.status_code == 303, response.get_data(as_text=True)
         return user_id

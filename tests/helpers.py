@@ -8,9 +8,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from mentormatch.accounts.models import User
-from mentormatch.accounts.passwords import hash_password
-from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
 
@@ -32,32 +29,6 @@ def submit(client: FlaskClient, url: str, data: dict, *, page: str | None = None
     """POST a form the way a browser would: first load `page` (default: url) for its CSRF token."""
     html = client.get(page or url).get_data(as_text=True)
     return client.post(url, data={**data, "csrf_token": csrf_from(html)}, **kwargs)
-
-
-def make_user(
-    app: Flask,
-    email: str = "amira@example.ac.uk",
-    *,
-    name: str = "Amira Khan",
-    password: str = PASSWORD,
-    verified: bool = True,
-    admin: bool = False,
-    career_stage: str = "medical_student",
-) -> int:
-    """Create an account directly in the database and return its id."""
-    with app.app_context():
-        user = User(
-            email=email,
-            name=name,
-            password_hash=hash_password(password),
-            career_stage=career_stage,
-            is_admin=admin,
-            email_verified_at=utcnow() if verified else None,
-            terms_accepted_at=utcnow(),
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user.id
 
 
 def log_in(client: FlaskClient, email: str, password: str = PASSWORD, **extra: object):

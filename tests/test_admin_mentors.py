@@ -20,7 +20,7 @@ from mentormatch.mentors.service import MentorProblem
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import stage_changed
 from tests.factories import make_member
-from tests.helpers import PASSWORD, ROLES, csrf_from, log_in, make_user, outbox, submit
+from tests.helpers import PASSWORD, ROLES, csrf_from, log_in, outbox, submit
 from tests.test_mentor_applications import GOOD
 from tests.test_mentoring_pages import assert_own_ids
 
@@ -34,7 +34,7 @@ def can_log_in(app: Flask, user_id: int) -> None:
 
 
 def admin_client(app: Flask, email: str = "ada.admin@programme.org", name: str = "Ada Admin") -> FlaskClient:
-    make_user(app, email, name=name, admin=True, career_stage="consultant")
+    make_member(app, name, email=email, stage="consultant", admin=True, profile=False)
     client = app.test_client()
     assert log_in(client, email).status_code == 303
     return client
@@ -257,7 +257,9 @@ def test_bulk_approval_approves_the_selected_and_reports_the_already_decided(app
     admin = admin_client(app)
     applications = [pending_application(app, user_id) for user_id in ids]
     with app.app_context():  # another admin turned the third down a moment ago
-        other = db.session.get(User, make_user(app, "bea@programme.org", name="Bea Admin", admin=True))
+        other = db.session.get(
+            User, make_member(app, "Bea Admin", email="bea@programme.org", admin=True, profile=False)
+        )
         standing.reject(db.session.get(MentorApplication, applications[2]), other, "Not registered.")
         db.session.commit()
 
@@ -351,7 +353,9 @@ def test_two_admins_approving_at_once_end_with_one_decision(pg_app):
     user_id, _ = applicant(app)
     application_id = pending_application(app, user_id)
     admins = [
-        make_user(app, f"admin{n}@programme.org", name=f"Admin {n}", admin=True, career_stage="consultant")
+        make_member(
+            app, f"Admin {n}", email=f"admin{n}@programme.org", stage="consultant", admin=True, profile=False
+        )
         for n in range(2)
     ]
     barrier = threading.Barrier(2, timeout=30)

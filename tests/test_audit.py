@@ -15,7 +15,7 @@ from mentormatch.core.audit import AuditEntry, AuditLogIsAppendOnly, record
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from tests.factories import make_member
-from tests.helpers import ROLES, log_in, make_user
+from tests.helpers import ROLES, log_in
 
 HTMX = {"HX-Request": "true"}
 
@@ -29,8 +29,8 @@ def entries(app) -> list[tuple[str, dict | None, dict | None]]:
 @pytest.fixture
 def logged(app):
     """Two admins, a member, and three entries: two by Ada about the member, one by Bea, last week."""
-    ada = make_user(app, "ada@programme.org", name="Ada Admin", admin=True)
-    bea = make_user(app, "bea@programme.org", name="Bea Admin", admin=True)
+    ada = make_member(app, "Ada Admin", email="ada@programme.org", admin=True, profile=False)
+    bea = make_member(app, "Bea Admin", email="bea@programme.org", admin=True, profile=False)
     member = make_member(app, "Dr Kofi Osei", stage="consultant", mentor=True)
     with app.app_context():
         ada_user, bea_user, member_user = (db.session.get(User, i) for i in (ada, bea, member))
@@ -86,7 +86,7 @@ def test_entries_cant_be_changed_or_deleted(app, logged):
 
 
 def test_an_entry_is_written_with_the_action_or_not_at_all(app):
-    admin = make_user(app, "ada@programme.org", name="Ada Admin", admin=True)
+    admin = make_member(app, "Ada Admin", email="ada@programme.org", admin=True, profile=False)
     with app.app_context():
         record(db.session.get(User, admin), "mentor.approve", ("member", 1), {"a": 1}, {"a": 2})
         db.session.rollback()
@@ -190,7 +190,7 @@ def test_the_csv_export_has_every_entry_of_the_filters_and_is_safe_to_open(app, 
 
 
 def test_a_cell_starting_like_a_formula_is_quoted(app):
-    admin = make_user(app, "ada@programme.org", name="=cmd|' /C calc'!A0", admin=True)
+    admin = make_member(app, "=cmd|' /C calc'!A0", email="ada@programme.org", admin=True, profile=False)
     with app.app_context():
         record(db.session.get(User, admin), "-danger", ("thing", "@1"), None, None)
         db.session.commit()

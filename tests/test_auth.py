@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from mentormatch.accounts.models import AccountToken, User
 from mentormatch.core.extensions import db
-from tests.helpers import PASSWORD, csrf_from, link_in, log_in, make_user, outbox, submit
+from tests.factories import make_member
+from tests.helpers import PASSWORD, csrf_from, link_in, log_in, outbox, submit
 
 SIGNUP = {
     "name": "Siobhán Ó Briain",
@@ -84,7 +85,7 @@ def test_a_128_character_password_is_accepted(app, client):
 
 
 def test_signup_with_a_registered_email_answers_the_same_and_emails_the_owner(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     new = submit(client, "/auth/signup", {**SIGNUP, "email": "fresh@example.ac.uk"})
     again = submit(client, "/auth/signup", {**SIGNUP, "email": "Amira@Example.ac.uk"})
 
@@ -128,7 +129,7 @@ def test_resending_the_verification_email(app, client, login_as):
 
 
 def test_login_logout_and_remember_me(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
 
     response = log_in(client, "AMIRA@example.ac.uk", remember="y")
 
@@ -141,7 +142,7 @@ def test_login_logout_and_remember_me(app, client):
 
 
 def test_login_returns_to_the_page_asked_for_but_never_off_site(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     data = {"email": "amira@example.ac.uk", "password": PASSWORD}
     response = submit(client, "/auth/login?next=/settings", data)
     assert response.headers["Location"] == "/settings"
@@ -152,7 +153,7 @@ def test_login_returns_to_the_page_asked_for_but_never_off_site(app, client):
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
 
     wrong = log_in(client, "amira@example.ac.uk", "not the right password")
     unknown = log_in(client, "nobody@example.ac.uk", "not the right password")
@@ -166,7 +167,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(app, client):
 
 
 def test_login_rehashes_a_password_made_with_old_parameters(app, client):
-    user_id = make_user(app, "amira@example.ac.uk")
+    user_id = make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     with app.app_context():
         old_hash = db.session.get(User, user_id).password_hash
     app.config["ARGON2_TIME_COST"] = 2
@@ -179,7 +180,7 @@ def test_login_rehashes_a_password_made_with_old_parameters(app, client):
 
 
 def test_password_reset_by_email(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     other_session = app.test_client()
     assert log_in(other_session, "amira@example.ac.uk").status_code == 303
 
@@ -200,7 +201,7 @@ def test_password_reset_by_email(app, client):
 
 
 def test_reset_answers_the_same_for_unknown_addresses(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     known = submit(client, "/auth/reset", {"email": "amira@example.ac.uk"}).get_data(as_text=True)
     unknown = submit(client, "/auth/reset", {"email": "nobody@example.ac.uk"}).get_data(as_text=True)
 
@@ -212,7 +213,7 @@ def test_reset_answers_the_same_for_unknown_addresses(app, client):
 
 
 def test_reset_form_rejects_a_weak_password_and_keeps_the_link_usable(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     submit(client, "/auth/reset", {"email": "amira@example.ac.uk"})
     link = link_in(outbox(app)[0], "/auth/reset/")
 
@@ -230,7 +231,7 @@ def _age_tokens(app, **delta) -> None:
 
 
 def test_expired_links_are_refused(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     submit(client, "/auth/reset", {"email": "amira@example.ac.uk"})
     link = link_in(outbox(app)[0], "/auth/reset/")
     _age_tokens(app, hours=1, seconds=1)
@@ -242,7 +243,7 @@ def test_expired_links_are_refused(app, client):
 
 
 def test_verification_links_live_48_hours_and_reset_links_one_hour(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     submit(client, "/auth/signup", SIGNUP)
     submit(client, "/auth/reset", {"email": "amira@example.ac.uk"})
     with app.app_context():
@@ -276,7 +277,7 @@ def test_a_post_without_a_csrf_token_is_refused(app, client):
 
 
 def test_create_admin_promotes_an_existing_member(app, runner):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     result = runner.invoke(args=["users", "create-admin", "Amira@example.ac.uk"])
     assert result.exit_code == 0, result.output
     assert "is now an admin" in result.output
@@ -310,7 +311,7 @@ def test_create_admin_refuses_a_non_address(runner):
 
 def test_a_password_reset_retires_every_other_link(app, client):
     """An email-change link someone requested while in the account dies with the reset."""
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     log_in(client, "amira@example.ac.uk")
     submit(
         client,
@@ -332,7 +333,7 @@ def test_a_password_reset_retires_every_other_link(app, client):
 
 
 def test_an_email_change_retires_links_sent_to_the_old_address(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     submit(client, "/auth/reset", {"email": "amira@example.ac.uk"})
     old_reset = link_in(outbox(app)[0], "/auth/reset/")
     log_in(client, "amira@example.ac.uk")

@@ -16,7 +16,7 @@ from mentormatch.core.views import safe_next
 from mentormatch.mentors.models import MentorApplication
 from mentormatch.rounds.models import MatchingRound
 from tests.factories import make_member
-from tests.helpers import PASSWORD, csrf_from, make_user, submit
+from tests.helpers import PASSWORD, csrf_from, submit
 from tests.test_auth import SIGNUP
 from tests.test_mentor_applications import GOOD
 
@@ -44,7 +44,7 @@ def test_safe_next_keeps_paths_on_this_site():
 
 
 def test_logging_in_with_a_cr_lf_next_lands_on_the_default_page(app, client):
-    make_user(app, "nia@example.org")
+    make_member(app, "Amira Khan", email="nia@example.org", profile=False)
     page = client.get("/auth/login").get_data(as_text=True)
     response = client.post(
         "/auth/login?next=/%0D%0AX-Injected:%201",
@@ -57,7 +57,7 @@ def test_logging_in_with_a_cr_lf_next_lands_on_the_default_page(app, client):
 
 @pytest.mark.parametrize("page", ["9223372036854775808", "99999999999999999999999999", "-1", "1e9", "²", "٣"])
 def test_a_huge_or_odd_page_number_in_the_mentor_queue_is_the_first_page(app, client, page):
-    make_user(app, "ada@programme.org", admin=True, career_stage="consultant")
+    make_member(app, "Amira Khan", email="ada@programme.org", stage="consultant", admin=True, profile=False)
     make_member(app, "Dr Waiting", stage="consultant", mentor="pending")
     assert (
         submit(client, "/auth/login", {"email": "ada@programme.org", "password": PASSWORD}).status_code == 303

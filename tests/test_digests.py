@@ -19,7 +19,7 @@ from mentormatch.digests.rendering import render_digest
 from mentormatch.digests.sending import queue_due_digests
 from mentormatch.mentoring.models import MENTORING, PEER, Connection, MentoringRequest
 from tests.factories import make_member
-from tests.helpers import make_user, outbox, submit
+from tests.helpers import outbox, submit
 
 CARDIOLOGY_RESEARCH = {"specialties": ["cardiology"], "offers": ["research"]}
 
@@ -163,7 +163,9 @@ def test_only_what_is_new_since_the_last_digest(app):
 
 
 def test_admins_hear_of_new_mentor_applications_only(app):
-    admin = make_user(app, "admin@example.ac.uk", admin=True, career_stage="consultant")
+    admin = make_member(
+        app, "Amira Khan", email="admin@example.ac.uk", stage="consultant", admin=True, profile=False
+    )
     opt_in(app, admin)
     make_member(app, "Applicant One", stage="consultant", mentor="pending")
     content = next_digest(app, admin)

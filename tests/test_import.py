@@ -13,7 +13,8 @@ from mentormatch.accounts.models import AccountToken, User
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.profiles.models import Profile, Tag, profile_interest
-from tests.helpers import csrf_from, link_in, log_in, make_user, outbox, submit
+from tests.factories import make_member
+from tests.helpers import csrf_from, link_in, log_in, outbox, submit
 
 HEADER = (
     "email,name,stage,organisation,region,specialties,goals,interests,bio,looking_for,"
@@ -396,7 +397,7 @@ def test_an_address_twice_in_the_file_is_reported_on_both_lines(app, runner, tmp
 def test_an_address_that_already_has_an_account_is_reported_and_the_account_is_untouched(
     app, runner, tmp_path
 ):
-    make_user(app, "lan.nguyen@example.nhs.uk", name="Lan N", career_stage="core_trainee")
+    make_member(app, "Lan N", email="lan.nguyen@example.nhs.uk", stage="core_trainee", profile=False)
 
     result = run_import(
         runner, write(tmp_path, csv_text([SIOBHAN, {**LAN, "email": "Lan.Nguyen@Example.NHS.uk"}]))
@@ -418,7 +419,7 @@ def test_an_address_taken_between_the_check_and_the_insert_rolls_everything_back
 ):
     from mentormatch.importing import service
 
-    make_user(app, "lan.nguyen@example.nhs.uk", name="Lan N")
+    make_member(app, "Lan N", email="lan.nguyen@example.nhs.uk", profile=False)
     # As if Lan signed up after the check looked for existing accounts: the unique index stops it.
     monkeypatch.setattr(service, "existing_emails", lambda emails: set())
 
@@ -793,7 +794,7 @@ def test_the_page_reports_an_address_taken_during_the_import(app, client, login_
     from mentormatch.importing import service
 
     login_as("admin")
-    make_user(app, "lan.nguyen@example.nhs.uk", name="Lan N")
+    make_member(app, "Lan N", email="lan.nguyen@example.nhs.uk", profile=False)
     monkeypatch.setattr(service, "existing_emails", lambda emails: set())
 
     response = upload(client, write(tmp_path, csv_text([SIOBHAN, LAN])), "run_import")

@@ -19,7 +19,8 @@ from mentormatch.mentoring.display import closes_in
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentoring.service import remind_and_expire
 from mentormatch.profiles.models import Profile
-from tests.helpers import ROLES, csrf_from, link_in, log_in, make_user, outbox, submit
+from tests.factories import make_member
+from tests.helpers import ROLES, csrf_from, link_in, log_in, outbox, submit
 
 HTMX = {"HX-Request": "true"}
 STUDENT = "priya@example.ac.uk"
@@ -38,7 +39,7 @@ def member(
     **profile: object,
 ) -> int:
     """A verified, onboarded member; with `capacity`, an approved mentor with that many places."""
-    user_id = make_user(app, email, name=name, career_stage=stage)
+    user_id = make_member(app, name, email=email, stage=stage, profile=False)
     with app.app_context():
         row = Profile(user_id=user_id, onboarded_at=utcnow(), **profile)
         if capacity is not None:

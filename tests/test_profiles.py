@@ -11,7 +11,8 @@ from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.profiles.models import Profile, Tag
 from mentormatch.profiles.service import normalise_tag, parse_tags
-from tests.helpers import PASSWORD, make_user, submit
+from tests.factories import make_member
+from tests.helpers import PASSWORD, submit
 
 HTMX = {"HX-Request": "true", "HX-Target": "profile-step"}
 
@@ -174,7 +175,7 @@ def test_html_in_a_profile_is_shown_as_text(app, client, login_as):
         ),
     )
     viewer = app.test_client()
-    make_user(app, "viewer@example.ac.uk")
+    make_member(app, "Amira Khan", email="viewer@example.ac.uk", profile=False)
     submit(viewer, "/auth/login", {"email": "viewer@example.ac.uk", "password": PASSWORD})
 
     page = viewer.get(f"/people/{user_id}").get_data(as_text=True)
@@ -207,7 +208,7 @@ def test_suggestions_never_offer_a_deleted_members_words(app, client, login_as):
     login_as("member")
     onboard(client)  # choir, cycling, line dancing
     other = app.test_client()
-    make_user(app, "other@example.ac.uk")
+    make_member(app, "Amira Khan", email="other@example.ac.uk", profile=False)
     submit(other, "/auth/login", {"email": "other@example.ac.uk", "password": PASSWORD})
     onboard(
         other,
@@ -230,7 +231,7 @@ def test_suggestions_never_offer_a_deleted_members_words(app, client, login_as):
 
 def test_unverified_accounts_get_no_suggestions(app, client, login_as):
     member = app.test_client()
-    make_user(app, "bola@example.ac.uk")
+    make_member(app, "Amira Khan", email="bola@example.ac.uk", profile=False)
     submit(member, "/auth/login", {"email": "bola@example.ac.uk", "password": PASSWORD})
     onboard(member)
     login_as("unverified")
@@ -249,7 +250,7 @@ def test_the_strength_meter_names_what_is_missing(app, client, login_as):
 
 def test_profiles_are_for_verified_members_and_contact_details_stay_hidden(app, client, login_as):
     member = app.test_client()
-    member_id = make_user(app, "bola@example.ac.uk", name="Bola Adeyemi")
+    member_id = make_member(app, "Bola Adeyemi", email="bola@example.ac.uk", profile=False)
     submit(member, "/auth/login", {"email": "bola@example.ac.uk", "password": PASSWORD})
     onboard(member)
     assert app.test_client().get(f"/people/{member_id}").status_code == 302  # anonymous: log in
@@ -260,7 +261,7 @@ def test_profiles_are_for_verified_members_and_contact_details_stay_hidden(app, 
     assert "Confirm your email address first" in response.get_data(as_text=True)
 
     viewer = app.test_client()
-    make_user(app, "viewer@example.ac.uk")
+    make_member(app, "Amira Khan", email="viewer@example.ac.uk", profile=False)
     submit(viewer, "/auth/login", {"email": "viewer@example.ac.uk", "password": PASSWORD})
     page = viewer.get(f"/people/{member_id}").get_data(as_text=True)
     assert "Siobhán Ó Briain" in page
@@ -272,8 +273,8 @@ def test_profiles_are_for_verified_members_and_contact_details_stay_hidden(app, 
 
 def test_people_without_a_profile_or_unverified_are_not_shown(app, client, login_as):
     login_as("member")
-    no_profile = make_user(app, "new@example.ac.uk")
-    hidden = make_user(app, "hidden@example.ac.uk", verified=False)
+    no_profile = make_member(app, "Amira Khan", email="new@example.ac.uk", profile=False)
+    hidden = make_member(app, "Amira Khan", email="hidden@example.ac.uk", verified=False, profile=False)
     with app.app_context():
         db.session.add(Profile(user_id=hidden, organisation="Somewhere"))
         db.session.commit()
@@ -366,7 +367,7 @@ def test_changing_stage_puts_a_mentors_approval_back(app, client, login_as, new_
 
 def test_a_mentor_says_what_they_can_help_with_and_others_cannot_set_it(app, client):
     """Offers are for members who offer mentoring; anyone else's posted offers are ignored."""
-    user_id = make_user(app, email="mentor@example.org", verified=True)
+    user_id = make_member(app, "Amira Khan", email="mentor@example.org", verified=True, profile=False)
     submit(client, "/auth/login", {"email": "mentor@example.org", "password": PASSWORD})
     onboard(client)
     # Not offering mentoring: the field isn't shown, and posting it stores nothing.

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from flask import Flask
 
-from mentormatch.accounts.models import User
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.mentoring.models import (
@@ -32,11 +29,12 @@ from mentormatch.mentoring.models import (
     Connection,
     MentoringRequest,
 )
-from mentormatch.profiles.models import Profile, ProfileSpecialty
+from mentormatch.profiles.models import ProfileSpecialty
 from mentormatch.reports import activity, members, queries
 from mentormatch.reports.charts import nice_maximum, requests_per_week_chart, supply_and_demand_chart
 from mentormatch.reports.tables import format_duration
 from mentormatch.web.admin.reports import defuse, table_as_csv
+from tests.factories import make_member
 
 SVG = "{http://www.w3.org/2000/svg}"
 H = timedelta(hours=1)
@@ -50,47 +48,6 @@ class Population:
     ids: dict[str, int]
 
 
-_numbers = itertools.count(1)
-
-
-def make_member(
-    app: Flask,
-    *,
-    stage: str = "medical_student",
-    region: str | None = None,
-    specialties: Sequence[str] = (),
-    mentor: bool | str = False,
-    capacity: int | None = None,
-    places_taken: int = 0,
-    verified: bool = True,
-    onboarded: bool = True,
-    deleted: bool = False,
-) -> int:
-    """A member with a profile, straight into the database. `mentor=True` is an approved mentor;
-    a string is that mentor_status."""
-    number = next(_numbers)
-    status = "approved" if mentor is True else (mentor or None)
-    with app.app_context():
-        user = User(
-            email=f"member{number}@example.org",
-            name=f"Member {number}",
-            career_stage=stage,
-            email_verified_at=utcnow() if verified else None,
-            deleted_at=utcnow() if deleted else None,
-        )
-        profile = Profile(
-            user=user,
-            region=region,
-            offers_mentoring=bool(status),
-            mentor_status=status,
-            mentor_capacity=capacity,
-            mentor_places_taken=places_taken,
-            onboarded_at=utcnow() if onboarded else None,
-        )
-        profile.specialties = list(specialties)
-        db.session.add_all([user, profile])
-        db.session.commit()
-        return user.id
 
 
 def this_monday() -> datetime:

@@ -23,7 +23,7 @@ from mentormatch.rounds.publishing import publish_round, round_csv
 from mentormatch.rounds.service import RoundProblem, change_pair, create_round, run_round
 from mentormatch.rounds.solver import ALL_FULL
 from tests.factories import make_member
-from tests.helpers import ROLES, csrf_from, make_user, outbox, submit
+from tests.helpers import ROLES, csrf_from, outbox, submit
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def _cohort(app: Flask) -> dict[str, int]:
             organisation="Leeds Trust",
         ),
     }
-    people["admin"] = make_user(app, "boss@example.org", name="Boss", admin=True)
+    people["admin"] = make_member(app, "Boss", email="boss@example.org", admin=True, profile=False)
     return people
 
 

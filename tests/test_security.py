@@ -10,7 +10,8 @@ from flask import abort
 
 from mentormatch.core.htmx import HTMX_URL
 from mentormatch.core.security import content_security_policy
-from tests.helpers import PASSWORD, csrf_from, log_in, make_user, submit
+from tests.factories import make_member
+from tests.helpers import PASSWORD, csrf_from, log_in, submit
 
 HTMX = {"HX-Request": "true"}
 
@@ -61,7 +62,7 @@ def test_signed_in_pages_are_not_stored_and_public_ones_may_be(client, login_as)
 
 
 def test_session_cookie_flags(client, app):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     log_in(client, "amira@example.ac.uk", remember="y")
     cookies = {cookie.key: cookie for cookie in client._cookies.values()}
     for name in ("session", "remember_token"):
@@ -135,7 +136,7 @@ def app_config(request):
     indirect=True,
 )
 def test_login_is_rate_limited_per_address(app, client):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     statuses = [log_in(client, f"person{i}@example.ac.uk", "wrong password!").status_code for i in range(4)]
     assert statuses == [422, 422, 422, 429]
     response = log_in(client, "amira@example.ac.uk")  # even the right password waits
@@ -151,7 +152,7 @@ def test_login_is_rate_limited_per_address(app, client):
     indirect=True,
 )
 def test_login_is_rate_limited_per_account_from_any_address(app):
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     statuses = []
     for i in range(3):
         # Each attempt from a different address: the per-account limit still applies.
@@ -234,7 +235,7 @@ def test_the_500_page_survives_a_database_that_is_gone(tmp_path):
 
     with app.app_context():
         db.create_all()
-    make_user(app, "amira@example.ac.uk")
+    make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     client = app.test_client()
     assert log_in(client, "amira@example.ac.uk").status_code == 303
     with app.app_context():

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from mentormatch.accounts.models import AccountToken, User
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
-from tests.helpers import PASSWORD, link_in, log_in, make_user, outbox, submit
+from tests.factories import make_member
+from tests.helpers import PASSWORD, link_in, log_in, outbox, submit
 
 HTMX = {"HX-Request": "true", "HX-Target": "password-section"}
 NEW_PASSWORD = "a different long passphrase"
@@ -24,7 +25,7 @@ def user_row(app, user_id: int) -> User:
 
 
 def test_changing_the_password_ends_every_other_session(app, client):
-    user_id = make_user(app, "amira@example.ac.uk")
+    user_id = make_member(app, "Amira Khan", email="amira@example.ac.uk", profile=False)
     other = app.test_client()
     log_in(other, "amira@example.ac.uk", remember="y")
     log_in(client, "amira@example.ac.uk")
@@ -115,7 +116,7 @@ def test_changing_the_email_address_needs_the_new_address_confirmed(app, client,
 
 def test_moving_to_a_taken_address_reveals_nothing_and_changes_nothing(app, client, login_as):
     user_id = login_as("member")
-    make_user(app, "taken@example.ac.uk")
+    make_member(app, "Amira Khan", email="taken@example.ac.uk", profile=False)
 
     response = submit(
         client,
@@ -156,7 +157,7 @@ def test_digest_preference_records_consent_time(app, client, login_as):
 
 def test_data_download_holds_everything_about_me_and_nobody_else(app, client, login_as):
     login_as("member")
-    make_user(app, "someone.else@example.ac.uk", name="Someone Else")
+    make_member(app, "Someone Else", email="someone.else@example.ac.uk", profile=False)
     submit(client, "/auth/reset", {"email": "member@example.ac.uk"})
 
     response = client.get("/settings/export")
@@ -202,7 +203,7 @@ def test_deleting_the_account_needs_the_password_and_leaves_a_former_member(app,
     assert client.get("/settings").status_code == 302
     assert log_in(client, "member@example.ac.uk").status_code == 422
     # The address is free again for a new account.
-    assert make_user(app, "member@example.ac.uk") != user_id
+    assert make_member(app, "Amira Khan", email="member@example.ac.uk", profile=False) != user_id
 
 
 def test_an_unknown_email_change_link_is_refused(client):

@@ -15,7 +15,6 @@ from mentormatch.core.extensions import db
 from mentormatch.digests import tokens
 from mentormatch.digests.tokens import make_unsubscribe_token
 from tests.factories import make_member
-from tests.helpers import make_user
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 
@@ -139,7 +138,7 @@ def other_key(user_id: int) -> str:
 )
 def test_a_bad_token_gets_a_clear_page_and_changes_nothing(app, method, kind):
     user_id = subscriber(app)
-    victim = make_user(app, "victim@example.ac.uk", name="Victim")
+    victim = make_member(app, "Victim", email="victim@example.ac.uk", profile=False)
     with app.app_context():
         db.session.get(User, victim).digest_opt_in = True
         db.session.commit()

@@ -17,7 +17,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import AXE_PATH, BrowserErrors, LiveServer
 from tests.browser.helpers import FAILED_LOAD, add_members, log_in, status
-from tests.helpers import PASSWORD, make_user
+from tests.factories import make_member
+from tests.helpers import PASSWORD
 
 EMAIL = "amira@example.ac.uk"
 FAILING_IMPACTS = ("serious", "critical")
@@ -93,7 +94,7 @@ def test_signup_empty_and_with_errors(
 
 def test_onboarding_steps(page: Page, live_server: LiveServer, browser_errors: BrowserErrors) -> None:
     browser_errors.allow(FAILED_LOAD.format(422))
-    make_user(live_server.app, EMAIL)
+    make_member(live_server.app, "Amira Khan", email=EMAIL, profile=False)
     log_in(page, EMAIL, next_path="/profile/about")
     check(page, live_server, "onboarding step 1")
 

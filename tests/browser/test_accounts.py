@@ -9,7 +9,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 from mentormatch.core.htmx import HTMX_VERSION
 from tests.browser.conftest import BrowserErrors, LiveServer
 from tests.browser.helpers import FAILED_LOAD, path_of, status, tab_to, wait_for_htmx
-from tests.helpers import PASSWORD, make_user
+from tests.factories import make_member
+from tests.helpers import PASSWORD
 
 NAME = "Siobhán Ó Briain"
 EMAIL = "siobhan@example.ac.uk"
@@ -100,7 +101,7 @@ def test_settings_change_password_with_htmx(
     browser_errors: BrowserErrors,
 ) -> None:
     browser_errors.allow(FAILED_LOAD.format(422))  # the section with errors comes back as a 422
-    make_user(live_server.app, EMAIL, name=NAME)
+    make_member(live_server.app, NAME, email=EMAIL, profile=False)
     elsewhere = new_context().new_page()
     log_in(elsewhere, EMAIL, PASSWORD)
     expect(elsewhere.get_by_role("heading", name=f"Hello, {NAME}")).to_be_visible()

@@ -12,7 +12,6 @@ from tests.browser.conftest import LiveServer
 from tests.browser.helpers import log_in, mark_document, same_document, status, wait_for_htmx
 from tests.browser.test_accessibility import describe, run_axe
 from tests.factories import make_member
-from tests.helpers import make_user
 
 ADMIN = "helen@example.ac.uk"
 APPLICANT = "dr.osei@nhs.net"
@@ -52,7 +51,7 @@ def test_an_admin_approves_a_mentor_inline(page: Page, live_server: LiveServer) 
         )
         db.session.get(Profile, applicant).mentor_status = "pending"
         db.session.commit()
-    make_user(app, ADMIN, name="Helen Carter", admin=True, career_stage="consultant")
+    make_member(app, "Helen Carter", email=ADMIN, stage="consultant", admin=True, profile=False)
 
     log_in(page, ADMIN)
     page.goto("/admin/mentors")
@@ -96,7 +95,7 @@ def test_an_admin_approves_the_selected_applications_at_once(page: Page, live_se
         make_member(app, name, stage="consultant", mentor="pending", capacity=2)
         for name in ("Dr Ann Ash", "Dr Ben Birch", "Dr Cal Cedar")
     ]
-    make_user(app, ADMIN, name="Helen Carter", admin=True, career_stage="consultant")
+    make_member(app, "Helen Carter", email=ADMIN, stage="consultant", admin=True, profile=False)
     log_in(page, ADMIN)
     page.goto("/admin/mentors")
     wait_for_htmx(page)

@@ -14,8 +14,8 @@ from mentormatch.mentoring.models import ACCEPTED, DECLINED, MENTORING, PEER, PE
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import log_in
 from tests.browser.test_accessibility import describe, run_axe
-from tests.helpers import make_user
-from tests.test_reports import H, W, add_connection, add_request, make_member, this_monday
+from tests.factories import make_member
+from tests.test_reports import H, W, add_connection, add_request, this_monday
 
 ADMIN = "helen@example.ac.uk"
 
@@ -39,7 +39,7 @@ def seed(live_server: LiveServer) -> None:
 
 
 def open_reports(page: Page, live_server: LiveServer) -> None:
-    make_user(live_server.app, ADMIN, name="Helen Carter", admin=True, career_stage="consultant")
+    make_member(live_server.app, "Helen Carter", email=ADMIN, stage="consultant", admin=True, profile=False)
     log_in(page, ADMIN)
     page.goto("/admin/reports")
     expect(page.get_by_role("heading", level=1)).to_have_text("Programme reports")

@@ -13,7 +13,6 @@ from tests.browser.conftest import LiveServer
 from tests.browser.helpers import FAILED_LOAD, log_in, mark_document, same_document, status, wait_for_htmx
 from tests.browser.test_admin_mentors import assert_no_axe_violations
 from tests.factories import make_member
-from tests.helpers import make_user
 
 ADMIN = "helen@example.ac.uk"
 
@@ -44,7 +43,7 @@ def test_an_admin_runs_and_publishes_a_round(page: Page, live_server: LiveServer
         offers=["research"],
         specialties=["neurology"],
     )
-    make_user(app, ADMIN, name="Helen Carter", admin=True, career_stage="consultant")
+    make_member(app, "Helen Carter", email=ADMIN, stage="consultant", admin=True, profile=False)
 
     log_in(page, ADMIN)
     page.goto("/admin/rounds")

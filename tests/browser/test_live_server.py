@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 from werkzeug.serving import WSGIRequestHandler
 
 from tests.browser.conftest import LiveServer, dispose, make_live_app, serve, stop
-from tests.helpers import csrf_from, make_user
+from tests.factories import make_member
+from tests.helpers import csrf_from
 from tests.smtp_server import SMTPServer
 
 EMAIL = "amira@example.ac.uk"
@@ -35,7 +36,7 @@ def test_mail_is_delivered_when_the_client_resets_the_connection(
     tmp_path: Path, smtp_server: SMTPServer
 ) -> None:
     app = make_live_app(tmp_path, smtp_server)
-    make_user(app, EMAIL)
+    make_member(app, "Amira Khan", email=EMAIL, profile=False)
     # Werkzeug's own request handler, as `flask --debug run` uses: it skips the response's close()
     # when the client resets the connection just after the response.
     server, url = serve(app, WSGIRequestHandler)

@@ -23,7 +23,7 @@ from tests.browser.helpers import (
     tab_to,
     wait_for_htmx,
 )
-from tests.helpers import make_user
+from tests.factories import make_member
 
 EMAIL = "amira@example.ac.uk"
 NAME = "Amira Khan-Ali"
@@ -52,7 +52,7 @@ def query_of(page: Page) -> dict[str, list[str]]:
 def test_onboarding_with_the_keyboard_only(
     page: Page, live_server: LiveServer, browser_errors: BrowserErrors
 ) -> None:
-    user_id = make_user(live_server.app, EMAIL, name="Amira Khan", career_stage="medical_student")
+    user_id = make_member(live_server.app, "Amira Khan", email=EMAIL, stage="medical_student", profile=False)
     # Where verifying an email address leads (the verification itself is in test_accounts).
     log_in(page, EMAIL, next_path="/profile/about")
     assert path_of(page) == "/profile/about"
@@ -171,7 +171,7 @@ def test_a_step_with_errors_is_shown_in_place_then_corrected(
     page: Page, live_server: LiveServer, browser_errors: BrowserErrors
 ) -> None:
     browser_errors.allow(FAILED_LOAD.format(422))
-    make_user(live_server.app, EMAIL)
+    make_member(live_server.app, "Amira Khan", email=EMAIL, profile=False)
     log_in(page, EMAIL, next_path="/profile/about")
     wait_for_htmx(page)
     mark_document(page)
@@ -208,7 +208,7 @@ def test_the_interests_input_suggests_existing_tags_as_you_type(page: Page, live
             {"name": "Lan Nguyen", "interests": ["cycle touring", "baking"]},
         ],
     )
-    make_user(live_server.app, EMAIL)
+    make_member(live_server.app, "Amira Khan", email=EMAIL, profile=False)
     log_in(page, EMAIL, next_path="/profile/interests")
     wait_for_htmx(page)
     interests = page.get_by_role("combobox", name="Interests")
@@ -241,7 +241,7 @@ def test_onboarding_without_javascript(
 ) -> None:
     browser_errors.allow(FAILED_LOAD.format(422))
     page = new_context(java_script_enabled=False).new_page()
-    user_id = make_user(live_server.app, EMAIL, name="Amira Khan")
+    user_id = make_member(live_server.app, "Amira Khan", email=EMAIL, profile=False)
     log_in(page, EMAIL, next_path="/profile/about")
     assert path_of(page) == "/profile/about"
     assert page.evaluate("typeof htmx") == "undefined"
@@ -311,7 +311,7 @@ def results_heading(page: Page):
 
 def test_directory_live_search_filters_paging_and_history(page: Page, live_server: LiveServer) -> None:
     seed_directory(live_server)
-    make_user(live_server.app, EMAIL)  # no profile: not listed
+    make_member(live_server.app, "Amira Khan", email=EMAIL, profile=False)  # no profile: not listed
     log_in(page, EMAIL)
     page.goto("/people")
     expect(results_heading(page)).to_have_text("30 members")
@@ -392,7 +392,7 @@ def test_directory_without_javascript(
     new_context: Callable[..., BrowserContext], live_server: LiveServer
 ) -> None:
     seed_directory(live_server)
-    make_user(live_server.app, EMAIL)
+    make_member(live_server.app, "Amira Khan", email=EMAIL, profile=False)
     page = new_context(java_script_enabled=False).new_page()
     log_in(page, EMAIL)
     page.goto("/people")
