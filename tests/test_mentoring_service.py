@@ -33,6 +33,7 @@ from mentormatch.core.changes import MatchingChange
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
+from mentormatch.mentoring.answering import MATCHED_ELSEWHERE, accept, decline, withdraw
 from mentormatch.mentoring.asking import (
     AFTER_DECLINED,
     AFTER_WITHDRAWN,
@@ -40,11 +41,14 @@ from mentormatch.mentoring.asking import (
     MAX_PENDING_PEER,
     TOO_MANY,
     TOO_MANY_PEER,
+    RequestProblem,
     connected,
     pending_mentoring_count,
     request_problem,
     send_request,
 )
+from mentormatch.mentoring.closing import close_requests_to, remind_and_expire
+from mentormatch.mentoring.connections import end_connection, free_place, take_place
 from mentormatch.mentoring.models import (
     ACCEPTED,
     DECLINED,
@@ -56,18 +60,6 @@ from mentormatch.mentoring.models import (
     WITHDRAWN,
     Connection,
     MentoringRequest,
-)
-from mentormatch.mentoring.service import (
-    MATCHED_ELSEWHERE,
-    RequestProblem,
-    accept,
-    close_requests_to,
-    decline,
-    end_connection,
-    free_place,
-    remind_and_expire,
-    take_place,
-    withdraw,
 )
 from mentormatch.mentors import standing
 from mentormatch.profiles.models import Profile
