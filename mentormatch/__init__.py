@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     _register_blueprints(app)
+    _connect_listeners()
     _init_templating(app)
     _register_mail_after_request(app)
 
@@ -88,12 +89,30 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
 
 
+def _connect_listeners() -> None:
+    """Import the modules that react to a lower layer's signals (an account closing, its data
+    downloaded, a mentor stopping, a career stage changing), so each is connected whatever the views
+    happen to import. (Blinker calls receivers in no set order: none may depend on another.)"""
+    from mentormatch.digests import privacy  # noqa: F401
+    from mentormatch.matching import service  # noqa: F401
+    from mentormatch.mentoring import closing, lists  # noqa: F401
+    from mentormatch.mentors import service as mentors_service  # noqa: F401
+    from mentormatch.mentors import standing  # noqa: F401
+    from mentormatch.profiles import service as profiles_service  # noqa: F401
+
+
 def _init_templating(app: Flask) -> None:
     from mentormatch.core.templating import init_templating
     from mentormatch.mentoring import display
 
     # The mentoring area's helpers are registered here, where every layer is known, not by its views.
-    init_templating(app, closes_in=display.closes_in, reach_of=display.reach_of)
+    init_templating(
+        app,
+        closes_in=display.closes_in,
+        reach_of=display.reach_of,
+        request_outcome=display.request_outcome,
+        kind_labels=display.KIND_LABELS,
+    )
 
 
 def _register_mail_after_request(app: Flask) -> None:

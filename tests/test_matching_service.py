@@ -30,9 +30,9 @@ from mentormatch.matching.service import (
     suggestions_for,
     undo_dismiss,
 )
+from mentormatch.mentoring.answering import accept
 from mentormatch.mentoring.asking import ANSWER_WITHIN, send_request
 from mentormatch.mentoring.models import MENTORING, PEER, Connection, MentoringRequest
-from mentormatch.mentoring.service import accept
 from mentormatch.profiles.models import Profile
 from tests.factories import make_member
 
@@ -499,8 +499,7 @@ def test_a_change_committing_late_below_where_a_fit_started_is_not_lost(pg_app):
 
 def test_a_mentors_declared_exclusions_hold_in_suggestions_and_requests(app):
     """A mentor's own trainee is never suggested to them, nor they to the trainee, nor can ask them."""
-    from mentormatch.mentoring.asking import send_request
-    from mentormatch.mentoring.service import RequestProblem
+    from mentormatch.mentoring.asking import RequestProblem, send_request
     from mentormatch.mentors.models import MentorExclusion
 
     trainee = make_member(app, "Tia", email="tia@example.org", specialties=["cardiology"], goals=["exams"])

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from mentormatch.accounts.models import User
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
+from mentormatch.mentoring.closing import remind_and_expire
 from mentormatch.mentoring.display import closes_in
 from mentormatch.mentoring.models import Connection, MentoringRequest
-from mentormatch.mentoring.service import remind_and_expire
 from mentormatch.profiles.models import Profile
 from tests.factories import make_member
 from tests.helpers import ROLES, csrf_from, link_in, log_in, outbox, submit

@@ -268,9 +268,9 @@ def test_a_mentee_who_cant_be_matched_any_more_stops_the_publication(app, cohort
 def test_a_request_to_the_mentor_the_round_gives_is_accepted_not_withdrawn(app, cohort):
     """Ana asked the very mentor the round gives her: that request becomes the connection's, and
     the mentor isn't told she withdrew it; her request to someone else is withdrawn as usual."""
+    from mentormatch.mentoring.answering import MATCHED_ELSEWHERE
     from mentormatch.mentoring.asking import send_request
     from mentormatch.mentoring.models import MentoringRequest
-    from mentormatch.mentoring.service import MATCHED_ELSEWHERE
 
     other = make_member(app, "Dr Zed", email="zed@example.org", stage="consultant", mentor=True, capacity=3)
     round_id = _round(app, cohort, mentor_ids=[cohort["ng"], cohort["ode"]])
@@ -463,9 +463,9 @@ def test_scores_are_the_engines_and_a_choice_beyond_the_kept_candidates_still_co
 
 
 def test_publishing_withdraws_a_matched_mentees_other_requests_and_tells_those_mentors(app, cohort):
+    from mentormatch.mentoring.answering import MATCHED_ELSEWHERE
     from mentormatch.mentoring.asking import send_request
     from mentormatch.mentoring.models import MentoringRequest
-    from mentormatch.mentoring.service import MATCHED_ELSEWHERE
 
     other = make_member(app, "Dr Zed", email="zed@example.org", stage="consultant", mentor=True, capacity=3)
     with app.app_context():

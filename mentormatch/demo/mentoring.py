@@ -18,10 +18,12 @@ from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.core.vocabulary import GOALS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.demo.logins import DEMO_LOGINS
+from mentormatch.mentoring.answering import MATCHED_ELSEWHERE
 from mentormatch.mentoring.asking import ANSWER_WITHIN, MAX_PENDING
 from mentormatch.mentoring.models import (
     ACCEPTED,
     DECLINED,
+    END_OF_STATUS,
     EXPIRED,
     MENTORING,
     PEER,
@@ -29,8 +31,8 @@ from mentormatch.mentoring.models import (
     WITHDRAWN,
     Connection,
     MentoringRequest,
+    RequestEnd,
 )
-from mentormatch.mentoring.service import MATCHED_ELSEWHERE
 from mentormatch.profiles.models import Profile
 
 DECLINE_REASONS = (
@@ -72,6 +74,7 @@ class _Plan:
             "recipient_id": recipient.id,
             "message": _message(kind, sender, recipient),
             "status": status,
+            "ended_because": extra.get("ended_because", END_OF_STATUS.get(status)),
             "reason": extra.get("reason"),
             "created_at": created,
             "expires_at": created + ANSWER_WITHIN,
@@ -236,7 +239,15 @@ def _demo_logins(plan: _Plan, rng: Random, people, by_id, by_email) -> None:
     # A request withdrawn because the mentee found a mentor elsewhere, seen from Tom's side.
     matched = next((p for p in students if plan.can_ask(p, tom) and plan.can_ask(p, first)), None)
     if matched:
-        plan.request(MENTORING, matched, tom, WITHDRAWN, 25, reason=MATCHED_ELSEWHERE)
+        plan.request(
+            MENTORING,
+            matched,
+            tom,
+            WITHDRAWN,
+            25,
+            ended_because=RequestEnd.MATCHED_ELSEWHERE,
+            reason=MATCHED_ELSEWHERE,
+        )
         plan.request(MENTORING, matched, first, ACCEPTED, 25)
 
 

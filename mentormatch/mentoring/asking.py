@@ -24,9 +24,9 @@ from mentormatch.mentoring.models import (
     MENTORING,
     PEER,
     PENDING,
-    WITHDRAWN,
     Connection,
     MentoringRequest,
+    RequestEnd,
 )
 from mentormatch.mentors.models import MentorExclusion
 from mentormatch.profiles.listing import is_listed
@@ -170,12 +170,9 @@ def _check_cooled_down(sender: User, recipient: User, kind: str) -> None:
             MentoringRequest.sender_id == sender.id,
             MentoringRequest.recipient_id == recipient.id,
             MentoringRequest.kind == kind,
-            # A withdrawal with a reason was ours (matched elsewhere, the mentor paused, an account
-            # closed), not the sender's own: only the sender's own withdrawals leave reason empty.
-            or_(
-                MentoringRequest.status == DECLINED,
-                (MentoringRequest.status == WITHDRAWN) & MentoringRequest.reason.is_(None),
-            ),
+            # Only the sender's own withdrawals count: not ours (matched elsewhere, the mentor
+            # unavailable, an account closed), nor a request that expired.
+            MentoringRequest.ended_because.in_([RequestEnd.DECLINED, RequestEnd.WITHDRAWN]),
             MentoringRequest.decided_at > now - max(AFTER_DECLINED, AFTER_WITHDRAWN) - timedelta(days=1),
         )
     ).all()

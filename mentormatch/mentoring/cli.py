@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from mentormatch.core.commands import needs_database
 from mentormatch.core.extensions import db
-from mentormatch.mentoring.service import remind_and_expire
+from mentormatch.mentoring.closing import remind_and_expire
 
 requests_cli = AppGroup("requests", help="Mentoring and peer requests.")
 

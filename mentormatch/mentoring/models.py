@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,11 +20,44 @@ PENDING, ACCEPTED, DECLINED, WITHDRAWN, EXPIRED = "pending", "accepted", "declin
 STATUSES = (PENDING, ACCEPTED, DECLINED, WITHDRAWN, EXPIRED)
 
 
+class RequestEnd(StrEnum):
+    """Why a request stopped waiting without being accepted: its stored `ended_because`.
+
+    The status says what happened (declined, withdrawn, expired); the code says why, which the status
+    alone can't for a withdrawal. Each is set by the one code path that ends a request that way.
+    """
+
+    DECLINED = "declined"  # the person asked said no
+    WITHDRAWN = "withdrawn"  # the sender took it back themselves
+    MATCHED_ELSEWHERE = "matched_elsewhere"  # another mentor accepted the mentee, or a round matched them
+    MENTOR_UNAVAILABLE = "mentor_unavailable"  # the mentor paused, was suspended, or went back for approval
+    ACCOUNT_CLOSED = "account_closed"  # one of the two closed their account
+    EXPIRED = "expired"  # no answer in time
+
+    @property
+    def status(self) -> str:
+        """The request's status once it has ended this way."""
+        if self is RequestEnd.DECLINED:
+            return DECLINED
+        if self is RequestEnd.EXPIRED:
+            return EXPIRED
+        return WITHDRAWN
+
+
+# The code a status implies when nothing more is known: a withdrawal is then the sender's own.
+END_OF_STATUS = {DECLINED: RequestEnd.DECLINED, WITHDRAWN: RequestEnd.WITHDRAWN, EXPIRED: RequestEnd.EXPIRED}
+
+
+def _end_of_inserted(context) -> str | None:
+    """A row inserted already ended without saying why (by hand, in bulk) gets its status's code."""
+    return END_OF_STATUS.get(context.get_current_parameters().get("status"))
+
+
 class MentoringRequest(db.Model):
     """One person asking another for mentoring, or to connect as peers.
 
     Status moves only forward from pending, each time by one conditional UPDATE
-    (mentoring/service.py), so a double click or two racing tabs decide it once.
+    (mentoring/deciding.py), so a double click or two racing tabs decide it once.
     """
 
     __tablename__ = "mentoring_request"
@@ -47,7 +81,10 @@ class MentoringRequest(db.Model):
     recipient_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
-    # Why it was declined (the mentor's words) or withdrawn (the mentee's, or ours).
+    # Why it ended, as a RequestEnd; None while pending, and once accepted.
+    ended_because: Mapped[str | None] = mapped_column(String(20), default=_end_of_inserted)
+    # The words shown with the ending: the recipient's when they declined; ours when we withdrew it
+    # (matched elsewhere, the mentor unavailable, an account closed). Never compared: see ended_because.
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -83,7 +83,7 @@ class Profile(db.Model):
     mentor_status: Mapped[MentorStatus | None] = mapped_column(EnumText(MentorStatus, 20), index=True)
     mentor_capacity: Mapped[int | None]
     registration_number: Mapped[str | None] = mapped_column(String(20))
-    # Mentees connected now; only ever changed by one conditional UPDATE (mentoring/service.py),
+    # Mentees connected now; only ever changed by one conditional UPDATE (mentoring/connections.py),
     # so two acceptances racing for the last place cannot both win.
     mentor_places_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -16,8 +16,9 @@ from mentormatch.core.extensions import db
 from mentormatch.core.mail import send_email
 from mentormatch.core.views import absolute_url
 from mentormatch.core.vocabulary import STAGE_BY_CODE
+from mentormatch.mentoring.answering import withdraw_pending_mentoring
+from mentormatch.mentoring.connections import take_place
 from mentormatch.mentoring.models import ACCEPTED, MENTORING, PENDING, Connection, MentoringRequest
-from mentormatch.mentoring.service import take_place, withdraw_pending_mentoring
 from mentormatch.rounds.cohorts import members
 from mentormatch.rounds.models import DRAFT, PUBLISHED, MatchingRound, RoundPair
 from mentormatch.rounds.scores import forbidden_pairs

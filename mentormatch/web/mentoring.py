@@ -23,11 +23,12 @@ from mentormatch.accounts.sessions import verified_required
 from mentormatch.core.errors import render_error
 from mentormatch.core.extensions import db, limiter
 from mentormatch.core.views import is_htmx, render_fragment
-from mentormatch.mentoring import service
-from mentormatch.mentoring.asking import ANSWER_WITHIN, request_problem, send_request
+from mentormatch.mentoring import answering
+from mentormatch.mentoring import connections as mentoring_connections
+from mentormatch.mentoring.asking import ANSWER_WITHIN, RequestProblem, request_problem, send_request
 from mentormatch.mentoring.forms import AskForm, ReasonForm
+from mentormatch.mentoring.lists import connections_for, requests_for
 from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
-from mentormatch.mentoring.service import MATCHED_ELSEWHERE, RequestProblem
 from mentormatch.profiles.listing import listed_member_or_404
 
 bp = Blueprint("mentoring", __name__)
@@ -62,10 +63,6 @@ def get_connection_or_404(connection_id: int, for_user: User) -> Connection:
     if for_user.id not in (found.first_id, found.second_id):
         abort(404)
     return found
-
-
-def _vocabulary(**context: object) -> dict:
-    return {"matched_elsewhere": MATCHED_ELSEWHERE, **context}
 
 
 # --- asking ------------------------------------------------------------------------------------
@@ -120,8 +117,7 @@ def ask(user_id: int) -> ResponseReturnValue:
 def requests() -> ResponseReturnValue:
     """Requests waiting for your answer, the ones you sent, and what happened to earlier ones."""
     me = _me()
-    context = _vocabulary(me=me, page_problem=None, **service.requests_for(me))
-    return render_template("mentoring/requests.html", **context)
+    return render_template("mentoring/requests.html", me=me, page_problem=None, **requests_for(me))
 
 
 def _request_row(
@@ -132,7 +128,10 @@ def _request_row(
         "mentoring/_request.html",
         status,
         status_message=message,
-        **_vocabulary(r=found, me=_me(), swapped=True, **context),
+        request_=found,
+        me=_me(),
+        swapped=True,
+        **context,
     )
 
 
@@ -148,9 +147,7 @@ def _request_problem(found: MentoringRequest, problem: str) -> ResponseReturnVal
     if is_htmx():
         return _request_row(found, 409, message=problem, problem=problem)
     me = _me()
-    page = render_template(
-        "mentoring/requests.html", **_vocabulary(me=me, page_problem=problem, **service.requests_for(me))
-    )
+    page = render_template("mentoring/requests.html", me=me, page_problem=problem, **requests_for(me))
     return page, 409
 
 
@@ -173,7 +170,7 @@ def accept_request(request_id: int) -> ResponseReturnValue:
     """Accept a request you received: you are connected, and they are told."""
     me = _me()
     found = get_request_or_404(request_id, me, RECIPIENT)
-    if (refused := _attempt(found, service.accept, found, me)) is not None:
+    if (refused := _attempt(found, answering.accept, found, me)) is not None:
         return refused
     sender = found.sender.display_name
     if found.kind == MENTORING:
@@ -193,7 +190,7 @@ def decline_request(request_id: int) -> ResponseReturnValue:
         return _request_problem(found, "This request has already been answered.")
     form = ReasonForm(id_stem=f"decline-{found.id}")
     if form.validate_on_submit():
-        if (refused := _attempt(found, service.decline, found, me, form.reason.data or "")) is not None:
+        if (refused := _attempt(found, answering.decline, found, me, form.reason.data or "")) is not None:
             return refused
         return _request_done(
             found, f"You declined {found.sender.display_name}'s request. We've let them know."
@@ -201,7 +198,7 @@ def decline_request(request_id: int) -> ResponseReturnValue:
     status = 422 if form.errors else 200
     if is_htmx():
         return _request_row(found, status, deciding=True, form=form)
-    context = _vocabulary(r=found, me=me, deciding=True, form=form)
+    context = {"request_": found, "me": me, "deciding": True, "form": form}
     return render_template("mentoring/decline.html", **context), status, {"Vary": "HX-Request"}
 
 
@@ -211,7 +208,7 @@ def withdraw_request(request_id: int) -> ResponseReturnValue:
     """Take back a request you sent; they are told."""
     me = _me()
     found = get_request_or_404(request_id, me, SENDER)
-    if (refused := _attempt(found, service.withdraw, found, me)) is not None:
+    if (refused := _attempt(found, answering.withdraw, found, me)) is not None:
         return refused
     return _request_done(found, f"You withdrew your request to {found.recipient.display_name}.")
 
@@ -225,7 +222,7 @@ def connections() -> ResponseReturnValue:
     """Your mentors, mentees and peers, with their contact details."""
     me = _me()
     groups: dict[str, list[Connection]] = {"mentor": [], "mentee": [], "peer": []}
-    for connection in service.connections_for(me):
+    for connection in connections_for(me):
         groups[connection.role_of(me)].append(connection)
     return render_template("mentoring/connections.html", me=me, groups=groups)
 
@@ -242,7 +239,7 @@ def end_connection(connection_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         other = connection.other(me).display_name
         try:
-            service.end_connection(connection, me, form.reason.data or "")
+            mentoring_connections.end_connection(connection, me, form.reason.data or "")
         except RequestProblem as problem:
             db.session.rollback()
             return _connection_problem(connection, str(problem))
@@ -253,7 +250,7 @@ def end_connection(connection_id: int) -> ResponseReturnValue:
             return render_fragment(
                 "mentoring/_connection.html",
                 status_message=done,
-                c=connection,
+                connection=connection,
                 me=me,
                 swapped=True,
                 done=done,
@@ -261,7 +258,7 @@ def end_connection(connection_id: int) -> ResponseReturnValue:
         flash(done, "success")
         return redirect(url_for("mentoring.connections"), 303)
     status = 422 if form.errors else 200
-    context = {"c": connection, "me": me, "ending": True, "form": form}
+    context = {"connection": connection, "me": me, "ending": True, "form": form}
     if is_htmx():
         return render_fragment("mentoring/_connection.html", status, swapped=True, **context)
     return render_template("mentoring/end.html", **context), status, {"Vary": "HX-Request"}
@@ -274,9 +271,11 @@ def _connection_problem(connection: Connection, problem: str) -> ResponseReturnV
             "mentoring/_connection.html",
             409,
             status_message=problem,
-            c=connection,
+            connection=connection,
             me=me,
             swapped=True,
             problem=problem,
         )
-    return render_template("mentoring/end.html", c=connection, me=me, form=None, problem=problem), 409
+    return render_template(
+        "mentoring/end.html", connection=connection, me=me, form=None, problem=problem
+    ), 409

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.matching.service import SuggestedPerson, suggestions_for
-from mentormatch.mentoring.service import requests_for
+from mentormatch.mentoring.lists import requests_for
 from mentormatch.profiles.service import profile_strength
 from mentormatch.web.matching import at_top_stage
 

@@ -1,38 +1,24 @@
-"""The request lifecycle: asking, accepting, declining, withdrawing, expiring, ending; places and emails.
+"""The request rules: asking, accepting, declining, withdrawing, expiring, ending; places and emails.
 
 Everything runs against the real database and the real outbox. A refused action must leave nothing
 behind: the tests commit after it (as a careless caller would) and compare every row it could touch.
-The races at the end run on PostgreSQL with real concurrent transactions.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
 from flask import Flask
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 
-from mentormatch import create_app
-from mentormatch.accounts.models import User
 from mentormatch.accounts.service import delete_account
 from mentormatch.core.changes import MatchingChange
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
+from mentormatch.mentoring.answering import MATCHED_ELSEWHERE, accept, decline, withdraw
 from mentormatch.mentoring.asking import (
     AFTER_DECLINED,
     AFTER_WITHDRAWN,
@@ -40,16 +26,18 @@ from mentormatch.mentoring.asking import (
     MAX_PENDING_PEER,
     TOO_MANY,
     TOO_MANY_PEER,
+    RequestProblem,
     connected,
     pending_mentoring_count,
     request_problem,
     send_request,
 )
+from mentormatch.mentoring.closing import close_requests_to, remind_and_expire
+from mentormatch.mentoring.connections import end_connection, free_place, take_place
 from mentormatch.mentoring.models import (
     ACCEPTED,
     DECLINED,
     EXPIRED,
-    KINDS,
     MENTORING,
     PEER,
     PENDING,
@@ -57,100 +45,11 @@ from mentormatch.mentoring.models import (
     Connection,
     MentoringRequest,
 )
-from mentormatch.mentoring.service import (
-    MATCHED_ELSEWHERE,
-    RequestProblem,
-    accept,
-    close_requests_to,
-    decline,
-    end_connection,
-    free_place,
-    remind_and_expire,
-    take_place,
-    withdraw,
-)
 from mentormatch.mentors import standing
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import stage_changed
-from tests.conftest import make_test_config
 from tests.factories import make_member
-
-# --- reading the database -----------------------------------------------------------------------
-
-
-def person(user_id: int) -> User:
-    return db.session.get(User, user_id)
-
-
-def mail() -> list[tuple[str, str]]:
-    """(kind, to) of every queued email, oldest first."""
-    rows = db.session.execute(select(OutboxMessage.kind, OutboxMessage.to_addr).order_by(OutboxMessage.id))
-    return [tuple(row) for row in rows]
-
-
-def places(user_id: int) -> int:
-    return db.session.scalar(select(Profile.mentor_places_taken).where(Profile.user_id == user_id))
-
-
-def status(request_id: int) -> str:
-    return db.session.scalar(select(MentoringRequest.status).where(MentoringRequest.id == request_id))
-
-
-def active_connections() -> list[tuple[str, int, int]]:
-    rows = db.session.execute(
-        select(Connection.kind, Connection.first_id, Connection.second_id)
-        .where(Connection.ended_at.is_(None))
-        .order_by(Connection.id)
-    )
-    return [tuple(row) for row in rows]
-
-
-def snapshot() -> dict:
-    """Every row a transition could touch, read fresh (not from the session's identity map)."""
-    return {
-        "requests": db.session.execute(
-            select(
-                MentoringRequest.id,
-                MentoringRequest.status,
-                MentoringRequest.reason,
-                MentoringRequest.decided_at,
-                MentoringRequest.reminded_at,
-            ).order_by(MentoringRequest.id)
-        ).all(),
-        "connections": db.session.execute(
-            select(Connection.id, Connection.kind, Connection.ended_at).order_by(Connection.id)
-        ).all(),
-        "places": db.session.execute(
-            select(Profile.user_id, Profile.mentor_places_taken).order_by(Profile.user_id)
-        ).all(),
-        "mail": mail(),
-        "changes": db.session.scalar(select(func.count()).select_from(MatchingChange)),
-    }
-
-
-def refused(action: Callable[..., object], *args: object, error: type = RequestProblem, **kwargs) -> str:
-    """Run an action that must be refused; commit anyway; nothing may have changed. Returns the words."""
-    db.session.commit()
-    before = snapshot()
-    with pytest.raises(error) as raised:
-        action(*args, **kwargs)
-    db.session.commit()
-    db.session.expire_all()
-    assert snapshot() == before
-    return str(raised.value)
-
-
-# --- people -------------------------------------------------------------------------------------
-
-EMAILS = {
-    "amira": "amira@example.org",
-    "ben": "ben@example.org",
-    "cara": "cara@example.org",
-    "kaur": "kaur@example.org",
-    "lee": "lee@example.org",
-    "moss": "moss@example.org",
-    "nash": "nash@example.org",
-}
+from tests.request_helpers import EMAILS, active_connections, ask, mail, person, places, refused, status
 
 
 @pytest.fixture
@@ -178,12 +77,6 @@ def people(app: Flask) -> dict[str, int]:
 def ctx(app: Flask) -> Iterator[None]:
     with app.app_context():
         yield
-
-
-def ask(people: dict[str, int], sender: str, recipient: str, kind: str = MENTORING, message: str = ""):
-    request = send_request(person(people[sender]), person(people[recipient]), kind, message)
-    db.session.commit()
-    return request
 
 
 # --- asking ---------------------------------------------------------------------------------------
@@ -860,433 +753,3 @@ def test_a_deleted_mentor_ends_mentorships_and_withdraws_requests_to_them(people
     assert active_connections() == []
     # Ben may ask someone else without the withdrawn request counting.
     assert request_problem(person(people["ben"]), person(people["moss"]), MENTORING) is None
-
-
-# --- races on PostgreSQL --------------------------------------------------------------------------
-
-
-HOLD = 0.5  # seconds a winner keeps its transaction open after taking the place
-
-
-def _in_threads(app: Flask, work: list[Callable[[], object]]) -> list[tuple[str, object, float]]:
-    """Run each callable in its own thread and app context (its own session), lined up by a barrier.
-
-    Returns, per callable, ("ok", result, when committed) or ("problem", error, when raised).
-    """
-    barrier = threading.Barrier(len(work), timeout=30)
-    outcomes: list[tuple[str, object, float]] = [("unfinished", None, 0.0)] * len(work)
-
-    def run(n: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait()
-                result = work[n]()
-                time.sleep(HOLD)  # keep the row locks: the other must wait for this commit
-                db.session.commit()
-                outcomes[n] = ("ok", result, time.monotonic())
-            except (RequestProblem, PermissionError) as problem:
-                db.session.rollback()
-                outcomes[n] = ("problem", problem, time.monotonic())
-            except BaseException as error:  # reported by the test rather than lost in the thread
-                db.session.rollback()
-                outcomes[n] = ("error", error, time.monotonic())
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    assert not [o for o in outcomes if o[0] == "error"], outcomes
-    return outcomes
-
-
-def _accepting(request_id: int, mentor_id: int) -> Callable[[], Connection]:
-    def work() -> Connection:
-        return accept(db.session.get(MentoringRequest, request_id), db.session.get(User, mentor_id))
-
-    return work
-
-
-def test_two_mentees_racing_for_the_last_place(pg_app):
-    people = {
-        "amira": make_member(pg_app, "Amira", email=EMAILS["amira"]),
-        "ben": make_member(pg_app, "Ben", email=EMAILS["ben"]),
-        "lee": make_member(
-            pg_app, "Dr Lee", email=EMAILS["lee"], stage="consultant", mentor=True, capacity=1
-        ),
-    }
-    with pg_app.app_context():
-        requests = [ask(people, "amira", "lee").id, ask(people, "ben", "lee").id]
-
-    outcomes = _in_threads(pg_app, [_accepting(r, people["lee"]) for r in requests])
-
-    kinds = sorted(outcome[0] for outcome in outcomes)
-    assert kinds == ["ok", "problem"], outcomes
-    winner = next(n for n, o in enumerate(outcomes) if o[0] == "ok")
-    loser = 1 - winner
-    assert "no free places" in str(outcomes[loser][1]) and "(1 of 1 taken)" in str(outcomes[loser][1])
-    assert outcomes[loser][2] >= outcomes[winner][2] - 0.01  # it waited for the winner's commit
-    with pg_app.app_context():
-        assert places(people["lee"]) == 1
-        assert active_connections() == [
-            (MENTORING, people["lee"], people["amira"] if winner == 0 else people["ben"])
-        ]
-        assert status(requests[winner]) == ACCEPTED
-        assert status(requests[loser]) == PENDING
-        assert [kind for kind, _ in mail()].count("request_accepted") == 1
-
-
-def test_the_loser_really_waits_on_the_place_row_lock(pg_app):
-    """Deterministic order: A has taken the place and holds its transaction when B tries."""
-    people = {
-        "amira": make_member(pg_app, "Amira", email=EMAILS["amira"]),
-        "ben": make_member(pg_app, "Ben", email=EMAILS["ben"]),
-        "lee": make_member(
-            pg_app, "Dr Lee", email=EMAILS["lee"], stage="consultant", mentor=True, capacity=1
-        ),
-    }
-    with pg_app.app_context():
-        first, second = ask(people, "amira", "lee").id, ask(people, "ben", "lee").id
-    taken = threading.Event()
-    result: dict[str, object] = {}
-
-    def a() -> None:
-        with pg_app.app_context():
-            accept(db.session.get(MentoringRequest, first), db.session.get(User, people["lee"]))
-            taken.set()
-            time.sleep(HOLD)
-            result["a_committed"] = time.monotonic()
-            db.session.commit()
-
-    def b() -> None:
-        with pg_app.app_context():
-            request, mentor = db.session.get(MentoringRequest, second), db.session.get(User, people["lee"])
-            assert taken.wait(10)
-            started = time.monotonic()
-            try:
-                accept(request, mentor)
-                db.session.commit()
-                result["b"] = "accepted"
-            except RequestProblem as problem:
-                db.session.rollback()
-                result["b"] = str(problem)
-            result["b_waited"] = time.monotonic() - started
-
-    threads = [threading.Thread(target=a), threading.Thread(target=b)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert "no free places" in str(result["b"]), result
-    assert result["b_waited"] >= HOLD * 0.8, result  # blocked on A's row lock, not a stale read
-    with pg_app.app_context():
-        assert places(people["lee"]) == 1
-        assert (status(first), status(second)) == (ACCEPTED, PENDING)
-        assert len(active_connections()) == 1
-
-
-@pytest.mark.parametrize("kind", [MENTORING, PEER])
-def test_the_same_request_accepted_twice_at_once_makes_one_connection(pg_app, kind):
-    people = {
-        "amira": make_member(pg_app, "Amira", email=EMAILS["amira"], stage="foundation_doctor"),
-        "kaur": make_member(
-            pg_app, "Dr Kaur", email=EMAILS["kaur"], stage="core_trainee", mentor=True, capacity=2
-        ),
-    }
-    with pg_app.app_context():
-        request_id = ask(people, "amira", "kaur", kind).id
-
-    outcomes = _in_threads(pg_app, [_accepting(request_id, people["kaur"])] * 2)
-
-    assert sorted(o[0] for o in outcomes) == ["ok", "problem"], outcomes
-    loser = next(o for o in outcomes if o[0] == "problem")
-    assert "already been accepted" in str(loser[1])
-    with pg_app.app_context():
-        assert len(active_connections()) == 1
-        assert places(people["kaur"]) == (1 if kind == MENTORING else 0)
-        assert [k for k, _ in mail()].count("request_accepted") == 1
-
-
-def test_accept_and_withdraw_at_once_decide_once(pg_app):
-    people = {
-        "amira": make_member(pg_app, "Amira", email=EMAILS["amira"]),
-        "kaur": make_member(pg_app, "Dr Kaur", email=EMAILS["kaur"], stage="consultant", mentor=True),
-    }
-    with pg_app.app_context():
-        request_id = ask(people, "amira", "kaur").id
-
-    def withdrawing() -> None:
-        withdraw(db.session.get(MentoringRequest, request_id), db.session.get(User, people["amira"]))
-
-    outcomes = _in_threads(pg_app, [_accepting(request_id, people["kaur"]), withdrawing])
-
-    assert sorted(o[0] for o in outcomes) == ["ok", "problem"], outcomes
-    with pg_app.app_context():
-        final = status(request_id)
-        kinds = [k for k, _ in mail()][1:]
-        if final == ACCEPTED:
-            assert (places(people["kaur"]), len(active_connections()), kinds) == (1, 1, ["request_accepted"])
-        else:
-            assert final == WITHDRAWN
-            assert (places(people["kaur"]), active_connections(), kinds) == (0, [], ["request_withdrawn"])
-
-
-def test_two_requests_at_once_cannot_both_be_the_fourth(pg_app):
-    people = {"amira": make_member(pg_app, "Amira", email=EMAILS["amira"])}
-    for n in range(5):
-        people[f"m{n}"] = make_member(pg_app, f"Dr M{n}", stage="consultant", mentor=True)
-    with pg_app.app_context():
-        for n in range(2):
-            ask(people, "amira", f"m{n}")
-
-    def sending(to: str) -> Callable[[], MentoringRequest]:
-        return lambda: send_request(
-            db.session.get(User, people["amira"]), db.session.get(User, people[to]), MENTORING
-        )
-
-    outcomes = _in_threads(pg_app, [sending("m2"), sending("m3")])
-
-    assert sorted(o[0] for o in outcomes) == ["ok", "problem"], outcomes
-    assert str(next(o for o in outcomes if o[0] == "problem")[1]) == TOO_MANY
-    with pg_app.app_context():
-        pending = select(func.count()).where(
-            MentoringRequest.sender_id == people["amira"], MentoringRequest.status == PENDING
-        )
-        assert db.session.scalar(pending) == 3
-        assert [k for k, _ in mail()].count("request_received") == 3
-
-
-# --- random sequences of actions (SQLite: the rules, not the races) --------------------------------
-
-
-@pytest.fixture
-def sqlite_app(tmp_path) -> Iterator[Flask]:
-    app = create_app(make_test_config(f"sqlite:///{tmp_path / 'machine.sqlite3'}", tmp_path))
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-STAGES = {
-    "s0": ("medical_student", None),
-    "s1": ("medical_student", None),
-    "s2": ("medical_student", None),
-    "f0": ("foundation_doctor", None),
-    "ma": ("consultant", 1),
-    "mb": ("consultant", 2),
-    "mc": ("specialty_trainee", 1),
-    "md": ("gp", 1),
-}
-RANKS = {"medical_student": 0, "foundation_doctor": 1, "specialty_trainee": 3, "gp": 4, "consultant": 4}
-NAMES = sorted(STAGES)
-JUNIORS = ["s0", "s1", "s2", "f0"]
-MENTORS = ["ma", "mb", "mc", "md"]
-
-
-class RequestLifecycle(RuleBasedStateMachine):
-    """Sends, answers, withdrawals, endings and the clock in any order; the invariants after each step."""
-
-    app: Flask
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids = {
-            name: make_member(self.app, name, stage=stage, mentor=capacity is not None, capacity=capacity)
-            for name, (stage, capacity) in STAGES.items()
-        }
-        self.names = {user_id: name for name, user_id in self.ids.items()}
-        self.context = self.app.app_context()
-        self.context.push()
-        self.emails = {name: person(user_id).email for name, user_id in self.ids.items()}
-        self.expected: Counter[tuple[str, str]] = Counter()
-        # (sender, recipient, kind) declined, or withdrawn by the sender: not again for weeks.
-        self.cooling: set[tuple[int, int, str]] = set()
-
-    def teardown(self) -> None:
-        for table in (Connection, MentoringRequest, OutboxMessage):
-            db.session.execute(delete(table))
-        db.session.commit()
-        self.context.pop()
-
-    # What the rules say should happen, read from the database before the action.
-
-    def _pending(self, kind: str | None = None) -> list[MentoringRequest]:
-        query = (
-            select(MentoringRequest).where(MentoringRequest.status == PENDING).order_by(MentoringRequest.id)
-        )
-        if kind:
-            query = query.where(MentoringRequest.kind == kind)
-        return list(db.session.scalars(query))
-
-    def _connected(self, a: int, b: int) -> bool:
-        return any({first, second} == {a, b} for _, first, second in active_connections())
-
-    def _may_ask(self, sender: str, recipient: str, kind: str) -> bool:
-        a, b = self.ids[sender], self.ids[recipient]
-        if a == b or self._connected(a, b) or (a, b, kind) in self.cooling:
-            return False
-        if any({r.sender_id, r.recipient_id} == {a, b} for r in self._pending()):
-            return False
-        rank, theirs = RANKS[STAGES[sender][0]], RANKS[STAGES[recipient][0]]
-        if kind == PEER:
-            return abs(rank - theirs) <= 1
-        capacity = STAGES[recipient][1]
-        sent = [r for r in self._pending(MENTORING) if r.sender_id == a]
-        return capacity is not None and theirs > rank and places(b) < capacity and len(sent) < 3
-
-    def _email(self, user_id: int) -> str:
-        return self.emails[self.names[user_id]]
-
-    @rule(sender=st.sampled_from(NAMES), recipient=st.sampled_from(NAMES), kind=st.sampled_from(KINDS))
-    def send(self, sender: str, recipient: str, kind: str) -> None:
-        allowed = self._may_ask(sender, recipient, kind)
-        try:
-            send_request(person(self.ids[sender]), person(self.ids[recipient]), kind)
-        except RequestProblem:
-            db.session.rollback()
-            assert not allowed, (sender, recipient, kind)
-            return
-        db.session.commit()
-        assert allowed, (sender, recipient, kind)
-        self.expected["request_received", self.emails[recipient]] += 1
-
-    @rule(
-        sender=st.sampled_from(JUNIORS),
-        recipient=st.sampled_from([*MENTORS, *JUNIORS]),
-        kind=st.sampled_from(KINDS),
-    )
-    def send_likely(self, sender: str, recipient: str, kind: str) -> None:
-        """Mostly asks that the rules allow, so that answers and endings get going."""
-        self.send(sender, recipient, kind)
-
-    @precondition(lambda self: bool(self._pending()))
-    @rule(data=st.data())
-    def accept_one(self, data: st.DataObject) -> None:
-        self.answer(data, "accept", wrong=False)
-
-    @precondition(lambda self: bool(self._pending()))
-    @rule(
-        data=st.data(),
-        action=st.sampled_from(["accept", "decline", "withdraw"]),
-        wrong=st.sampled_from([False, False, True]),
-    )
-    def answer(self, data: st.DataObject, action: str, wrong: bool) -> None:
-        pending = self._pending()
-        if not pending:
-            return
-        request = data.draw(st.sampled_from(pending))
-        right = request.sender_id if action == "withdraw" else request.recipient_id
-        by = data.draw(st.sampled_from(sorted(set(self.ids.values()) - {right}))) if wrong else right
-        act = {"accept": accept, "decline": decline, "withdraw": withdraw}[action]
-        others = [
-            r for r in self._pending(MENTORING) if r.sender_id == request.sender_id and r.id != request.id
-        ]
-        full = (
-            request.kind == MENTORING
-            and places(request.recipient_id) >= STAGES[self.names[request.recipient_id]][1]
-        )
-        try:
-            act(request, person(by))
-        except PermissionError:
-            db.session.rollback()
-            assert wrong
-            return
-        except RequestProblem as problem:
-            db.session.rollback()
-            assert action == "accept" and full and not wrong, problem
-            assert status(request.id) == PENDING
-            return
-        db.session.commit()
-        assert not wrong and not (action == "accept" and full)
-        if action == "accept":
-            self.expected["request_accepted", self._email(request.sender_id)] += 1
-            if request.kind == MENTORING:
-                for other in others:
-                    assert status(other.id) == WITHDRAWN
-                    self.expected["request_withdrawn", self._email(other.recipient_id)] += 1
-        elif action == "decline":
-            self.expected["request_declined", self._email(request.sender_id)] += 1
-            self.cooling.add((request.sender_id, request.recipient_id, request.kind))
-        else:
-            self.expected["request_withdrawn", self._email(request.recipient_id)] += 1
-            self.cooling.add((request.sender_id, request.recipient_id, request.kind))
-
-    @precondition(lambda self: bool(active_connections()))
-    @rule(data=st.data(), by_first=st.booleans())
-    def end(self, data: st.DataObject, by_first: bool) -> None:
-        active = list(db.session.scalars(select(Connection).where(Connection.ended_at.is_(None))))
-        if not active:
-            return
-        connection = data.draw(st.sampled_from(active))
-        by, other = (
-            (connection.first_id, connection.second_id)
-            if by_first
-            else (connection.second_id, connection.first_id)
-        )
-        end_connection(connection, person(by))
-        db.session.commit()
-        self.expected["connection_ended", self._email(other)] += 1
-
-    @precondition(lambda self: bool(self._pending()))
-    @rule(days=st.sampled_from([1, 3, 7]))
-    def time_passes(self, days: int) -> None:
-        """Every waiting request grows `days` older; then the hourly job runs, twice (the second: nothing)."""
-        for request in self._pending():
-            request.created_at -= timedelta(days=days)
-            request.expires_at -= timedelta(days=days)
-        db.session.commit()
-        now = utcnow()
-        pending = self._pending()
-        due = [r for r in pending if r.reminded_at is None and now - r.created_at >= timedelta(days=7)]
-        due = [r for r in due if r.expires_at > now]
-        overdue = [r for r in pending if r.expires_at <= now]
-        assert remind_and_expire(now) == (len(due), len(overdue))
-        db.session.commit()
-        assert remind_and_expire(now) == (0, 0)
-        db.session.commit()
-        for request in due:
-            self.expected["request_expiring", self._email(request.recipient_id)] += 1
-        for request in overdue:
-            self.expected["request_expired", self._email(request.sender_id)] += 1
-
-    @invariant()
-    def rules_hold(self) -> None:
-        connections = active_connections()
-        taken = dict(db.session.execute(select(Profile.user_id, Profile.mentor_places_taken)).all())
-        waiting = db.session.execute(
-            select(MentoringRequest.kind, MentoringRequest.sender_id, MentoringRequest.recipient_id).where(
-                MentoringRequest.status == PENDING
-            )
-        ).all()
-        # A mentor's places are exactly their mentorships, never more than their capacity.
-        for name, (_, capacity) in STAGES.items():
-            mentees = [c for c in connections if c[0] == MENTORING and c[1] == self.ids[name]]
-            assert taken[self.ids[name]] == len(mentees) <= (capacity or 0), name
-        # At most three mentoring requests waiting per mentee.
-        assert (
-            max(Counter(sender for kind, sender, _ in waiting if kind == MENTORING).values(), default=0) <= 3
-        )
-        # One active connection per pair (of any kind), and nothing waiting between connected people.
-        pairs = [frozenset(pair) for _, *pair in connections]
-        assert len(pairs) == len(set(pairs))
-        asks = [frozenset(pair) for _, *pair in waiting]
-        assert not set(asks) & set(pairs)
-        assert len(asks) == len(set(asks))  # one open request per pair, whichever way and kind
-        # Exactly one email per transition, to the right person.
-        assert Counter(mail()) == +self.expected
-
-
-def test_random_sequences_of_actions_keep_the_rules(sqlite_app):
-    RequestLifecycle.app = sqlite_app
-    run_state_machine_as_test(
-        RequestLifecycle,
-        settings=settings(
-            max_examples=30,
-            stateful_step_count=25,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )

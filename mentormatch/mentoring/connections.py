@@ -1,0 +1,77 @@
+"""A mentor's places and the connections that hold them: taking a place, giving it back, ending a
+mentorship or a peer connection.
+
+A place is taken by one conditional UPDATE (`… WHERE places_taken < capacity`), so two acceptances
+racing for a mentor's last place can't both have it. The caller commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, update
+
+from mentormatch.accounts.models import User
+from mentormatch.core.changes import note_change
+from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail import send_email
+from mentormatch.core.views import absolute_url
+from mentormatch.mentoring.asking import RequestProblem
+from mentormatch.mentoring.models import MENTORING, Connection
+from mentormatch.profiles.models import Profile
+
+
+def take_place(mentor_id: int) -> bool:
+    """Take one of an approved mentor's places, atomically; False when none is free."""
+    result = db.session.execute(
+        update(Profile)
+        .where(
+            Profile.user_id == mentor_id,
+            Profile.mentor_status == "approved",
+            Profile.mentor_places_taken < func.coalesce(Profile.mentor_capacity, 0),
+        )
+        .values(mentor_places_taken=Profile.mentor_places_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    note_change(mentor_id)
+    return True
+
+
+def free_place(mentor_id: int) -> None:
+    """Give a mentor's place back (a mentorship ended)."""
+    db.session.execute(
+        update(Profile)
+        .where(Profile.user_id == mentor_id, Profile.mentor_places_taken > 0)
+        .values(mentor_places_taken=Profile.mentor_places_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    note_change(mentor_id)
+
+
+def end_connection(connection: Connection, by: User, reason: str = "", *, tell: bool = True) -> None:
+    """End a mentorship or a peer connection, once; a mentor's place is freed."""
+    if by.id not in (connection.first_id, connection.second_id):
+        raise PermissionError("only the two people in a connection can end it")
+    result = db.session.execute(
+        update(Connection)
+        .where(Connection.id == connection.id, Connection.ended_at.is_(None))
+        .values(ended_at=utcnow(), ended_by_id=by.id, end_reason=reason.strip() or None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise RequestProblem("This connection has already ended.")
+    db.session.refresh(connection)
+    if connection.kind == MENTORING:
+        free_place(connection.first_id)
+    note_change(connection.first_id, connection.second_id)
+    other = connection.other(by)
+    if tell and other.email:
+        send_email(
+            other.email,
+            "connection_ended",
+            f"{by.display_name} ended your {'mentorship' if connection.kind == MENTORING else 'connection'}",
+            connection=connection,
+            ended_by=by,
+            link=absolute_url("mentoring.connections"),
+        )
