@@ -48,8 +48,6 @@ class Population:
     ids: dict[str, int]
 
 
-
-
 def this_monday() -> datetime:
     today = utcnow().date()
     return datetime.combine(today - timedelta(days=today.weekday()), time(), UTC)

@@ -21,6 +21,7 @@ from mentormatch.mentoring.connections import take_place
 from mentormatch.mentoring.deciding import already_decided, decide
 from mentormatch.mentoring.models import MENTORING, PENDING, Connection, MentoringRequest, RequestEnd
 from mentormatch.profiles.listing import is_listed
+from mentormatch.profiles.models import MentorStatus
 
 # Stored with the requests withdrawn for RequestEnd.MATCHED_ELSEWHERE, and shown to those mentors.
 MATCHED_ELSEWHERE = "They have found a mentor, so their other requests were withdrawn."
@@ -43,7 +44,7 @@ def accept(request: MentoringRequest, by: User) -> Connection:
             "End a mentorship or raise your capacity first, or decline this request."
             if profile and profile.is_approved_mentor
             else "Your mentoring is paused: resume it on your mentoring page to accept requests."
-            if profile and profile.mentor_status == "paused"
+            if profile and profile.mentor_status == MentorStatus.PAUSED
             else "You aren't an approved mentor at the moment, so you can't accept mentoring requests."
         )
     if not decide(request, None):

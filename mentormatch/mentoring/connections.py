@@ -17,7 +17,7 @@ from mentormatch.core.mail import send_email
 from mentormatch.core.views import absolute_url
 from mentormatch.mentoring.asking import RequestProblem
 from mentormatch.mentoring.models import MENTORING, Connection
-from mentormatch.profiles.models import Profile
+from mentormatch.profiles.models import MentorStatus, Profile
 
 
 def take_place(mentor_id: int) -> bool:
@@ -26,7 +26,7 @@ def take_place(mentor_id: int) -> bool:
         update(Profile)
         .where(
             Profile.user_id == mentor_id,
-            Profile.mentor_status == "approved",
+            Profile.mentor_status == MentorStatus.APPROVED,
             Profile.mentor_places_taken < func.coalesce(Profile.mentor_capacity, 0),
         )
         .values(mentor_places_taken=Profile.mentor_places_taken + 1)
