@@ -82,13 +82,12 @@ def empty_all_tables(app: Flask) -> None:
     """
     with app.app_context():
         db.session.remove()
-        deletes = "; ".join(f'DELETE FROM "{table.name}"' for table in db.metadata.sorted_tables)
+        # The names are our own tables', never input.
+        deletes = "; ".join(f'DELETE FROM "{table.name}"' for table in db.metadata.sorted_tables)  # noqa: S608
         with db.engine.begin() as connection:
             connection.execute(text("SET LOCAL session_replication_role = replica"))
             connection.execute(text(deletes))
-            connection.execute(
-                text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
-            )
+            connection.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"))
         db.engine.dispose()
 
 
