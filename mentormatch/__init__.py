@@ -150,6 +150,7 @@ def _then(body, callback):
 
 def _register_commands(app: Flask) -> None:
     from mentormatch.accounts.cli import users_cli
+    from mentormatch.core.backup import backup_command
     from mentormatch.core.mail.cli import mail_cli
     from mentormatch.demo.cli import seed_demo_command
     from mentormatch.digests.cli import digests_cli
@@ -164,3 +165,5 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(requests_cli)
     app.cli.add_command(digests_cli)
     app.cli.add_command(seed_demo_command)
+    # Flask-Migrate's `db` group (added by migrate.init_app): the backup sits beside `db upgrade`.
+    app.cli.commands["db"].add_command(backup_command)
