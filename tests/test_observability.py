@@ -188,10 +188,17 @@ def test_requests_are_counted_by_endpoint_and_status_and_timed(client):
     for _ in range(3):
         client.get("/healthz")
     client.get("/no-such-page")
+    client.open("/healthz", method="BREW-COFFEE")
     after = scrape(client)
     assert after[requests] - before.get(requests, 0) == 3
     assert after[missing] - before.get(missing, 0) == 1
     assert after[timed] - before.get(timed, 0) == 3
+    made_up = (
+        "mentormatch_http_requests_total",
+        (("endpoint", "unmatched"), ("method", "other"), ("status", "405")),
+    )
+    assert after[made_up] - before.get(made_up, 0) == 1
+    assert not [labels for _, labels in after if ("method", "BREW-COFFEE") in labels]
     names = {name for name, _ in after}
     assert {
         "mentormatch_database_up",

@@ -33,6 +33,9 @@ from mentormatch.core.errors import DATABASE_AWAY
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
 
+# Labels take only these (and "other"): a label value per made-up method would grow without end.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
 REQUESTS = Counter(
     "mentormatch_http_requests",
     "Responses sent, by endpoint, method and status.",
@@ -115,7 +118,8 @@ def init_metrics(app: Flask) -> None:
     @app.after_request
     def count_response(response: Response) -> Response:
         endpoint = request.endpoint or "unmatched"  # unknown paths share one label, not one each
-        REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+        method = request.method if request.method in METHODS else "other"  # any token is a method
+        REQUESTS.labels(endpoint, method, str(response.status_code)).inc()
         if g.get("database_unavailable"):
             DATABASE_UNAVAILABLE.inc()
         if "metrics_started" in g:
