@@ -108,6 +108,9 @@ def test_a_backup_never_overwrites_without_force(tmp_path):
     assert refused.output.splitlines() == [f"Error: {target} exists; choose a new name or pass --force"]
     assert target.read_text() == "yesterday's backup"
 
+    onto_itself = runner.invoke(args=["db", "backup", "--force", str(live)])
+    assert onto_itself.exit_code == 1 and "is the database itself" in onto_itself.output
+
     replaced = runner.invoke(args=["db", "backup", "--force", str(target)])
     assert replaced.exit_code == 0, replaced.output
     assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchone() == ("ok",)

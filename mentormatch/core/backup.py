@@ -89,6 +89,8 @@ def backup_command(path: Path, force: bool) -> None:
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
             raise BackupFailed("an in-memory SQLite database has nothing on disk to copy")
+        if path.resolve() == Path(url.database).resolve():
+            raise BackupFailed(f"{path} is the database itself; choose another place for the copy")
         size = backup_sqlite(url.database, path)
     elif url.get_backend_name() == "postgresql":
         size = backup_postgresql(db.engine.url.render_as_string(hide_password=False), path)
