@@ -124,6 +124,16 @@ def test_sign_ins_and_refusals_are_logged_as_security_events(make_app):
     assert "not the password" not in stream.getvalue() and "nia@example" not in stream.getvalue()
 
 
+def test_a_rate_limited_attempt_is_logged_as_a_security_event(make_app):
+    app = make_app(RATELIMIT_LOGIN="1 per minute")
+    stream = log_stream()
+    client = app.test_client()
+    assert log_in(client, "nobody@example.ac.uk", "not the password").status_code == 422
+    assert log_in(client, "nobody@example.ac.uk", "not the password").status_code == 429
+    assert "mentormatch.security request_id=" in stream.getvalue()
+    assert stream.getvalue().rstrip().endswith("refused POST /auth/login: 429 Too Many Requests")
+
+
 def test_what_a_visitor_types_cannot_forge_a_log_line(make_app):
     app = make_app()
 

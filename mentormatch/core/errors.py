@@ -52,7 +52,7 @@ MESSAGES: dict[int, tuple[str, str]] = {
 
 
 # Answers that refuse someone (not a mistyped address): each is logged as a security event.
-REFUSALS = {401, 403, 429}
+REFUSALS = {403, 429}
 
 
 # Served when even the error page can't be rendered (the database is down, say): no template,
