@@ -18,12 +18,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    from mentormatch.core.config import load_config
+    from mentormatch.core.config import load_config, warn_about_settings
 
     load_config(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.logger.level == logging.NOTSET:
         app.logger.setLevel(logging.INFO)
+    from mentormatch.core.logs import init_logging
+    from mentormatch.core.metrics import init_metrics
+
+    init_logging(app)
+    warn_about_settings(app)
+    init_metrics(app)  # first, so its clock starts before any other hook can answer (a 429, say)
 
     if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -150,7 +156,9 @@ def _then(body, callback):
 
 def _register_commands(app: Flask) -> None:
     from mentormatch.accounts.cli import users_cli
+    from mentormatch.core.backup import backup_command
     from mentormatch.core.mail.cli import mail_cli
+    from mentormatch.core.metrics import metrics_cli
     from mentormatch.demo.cli import seed_demo_command
     from mentormatch.digests.cli import digests_cli
     from mentormatch.importing.cli import import_users_command
@@ -160,7 +168,10 @@ def _register_commands(app: Flask) -> None:
     users_cli.add_command(import_users_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(metrics_cli)
     app.cli.add_command(matches_cli)
     app.cli.add_command(requests_cli)
     app.cli.add_command(digests_cli)
     app.cli.add_command(seed_demo_command)
+    # Flask-Migrate's `db` group (added by migrate.init_app): the backup sits beside `db upgrade`.
+    app.cli.commands["db"].add_command(backup_command)

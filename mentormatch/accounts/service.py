@@ -11,6 +11,7 @@ from mentormatch.accounts.signals import account_deleting
 from mentormatch.accounts.tokens import Purpose, issue_token, retire_tokens
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
+from mentormatch.core.logs import SECURITY
 from mentormatch.core.mail import send_email
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.core.views import absolute_url
@@ -67,10 +68,13 @@ def authenticate(email: str, password: str) -> User | None:
     """The account these credentials open, or None; unknown emails cost the same time."""
     user = find_user(email)
     if not verify_password(user.password_hash if user else None, password):
+        why = f"wrong password for user_id={user.id}" if user else "no such account"
+        SECURITY.warning("login failed: %s", why)
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
+    SECURITY.info("login succeeded user_id=%s", user.id)
     return user
 
 
@@ -93,6 +97,7 @@ def set_password(user: User, password: str, *, notify: bool = True) -> None:
     """Set a new password, end every session, and tell the owner (unless it is their first)."""
     user.password_hash = hash_password(password)
     end_other_sessions(user)
+    SECURITY.info("password set user_id=%s; every session ended", user.id)
     retire_tokens(user)
     if notify:
         send_email(user.email, "password_changed", "Your MentorMatch password was changed", user=user)

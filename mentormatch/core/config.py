@@ -47,6 +47,8 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_RETRY_AFTER": 30,  # seconds the 503 page asks a client to wait while the database is away
     "PROXY_FIX_X_FOR": 0,  # proxies in front of the app whose X-Forwarded-For to trust
     "PROXY_FIX_X_PROTO": 0,
+    "LOG_FORMAT": "text",  # or "json": one object per line
+    "METRICS_TOKEN": None,  # /metrics answers 404 unless set; then only to "Authorization: Bearer <it>"
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,
     "ARGON2_PARALLELISM": 4,
@@ -76,6 +78,10 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if app.config["MAIL_DELIVER_AFTER_REQUEST"] is None:
         app.config["MAIL_DELIVER_AFTER_REQUEST"] = app.debug
     _require_secret_key(app, instance)
+
+
+def warn_about_settings(app: Flask) -> None:
+    """Settings that work but are likely a mistake in production (logged once logging is set up)."""
     if app.config["MAIL_BACKEND"] == "file" and not (app.debug or app.testing):
         app.logger.warning(
             "MAIL_BACKEND is 'file': emails are written to %s, not sent. "

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import traceback
-import uuid
 
 from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask.typing import ResponseReturnValue
@@ -16,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from mentormatch.core.extensions import db
+from mentormatch.core.logs import SECURITY, request_id
 from mentormatch.core.views import is_htmx
 
 MESSAGES: dict[int, tuple[str, str]] = {
@@ -52,6 +51,10 @@ MESSAGES: dict[int, tuple[str, str]] = {
 }
 
 
+# Answers that refuse someone (not a mistyped address): each is logged as a security event.
+REFUSALS = {403, 429}
+
+
 # Served when even the error page can't be rendered (the database is down, say): no template,
 # no database, but still behind the security headers.
 FALLBACK_500 = """<!doctype html>
@@ -72,17 +75,6 @@ def render_error(
     template = "errors/_error.html" if is_htmx() else "errors/error.html"
     body = render_template(template, code=code, title=title, message=message)
     return body, code, {**(headers or {}), "Vary": "HX-Request"}
-
-
-_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}", re.ASCII)
-
-
-def request_id() -> str:
-    """This request's id: the proxy's X-Request-ID when it is a sane one, else one made here."""
-    if "request_id" not in g:
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if _SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-    return g.request_id
 
 
 def log_exception(app: Flask, exc_info) -> None:
@@ -140,6 +132,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
+        SECURITY.warning("refused %s %s: %s", request.method, request.path, error.description)
         return render_error(
             400,
             "This form has expired",
@@ -149,6 +142,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
+        if code in REFUSALS:
+            SECURITY.warning("refused %s %s: %s %s", request.method, request.path, code, error.name)
         title, message = MESSAGES.get(code, (error.name, error.description or ""))
         # Keep what the error itself says in headers: Allow on a 405, Retry-After on a 429.
         headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
@@ -158,6 +153,7 @@ def register_error_handlers(app: Flask) -> None:
         # Rendered without the database: nobody's account can be read, so the page is anonymous.
         _forget_the_connection()
         g._login_user = AnonymousUserMixin()
+        g.database_unavailable = True  # counted by core/metrics.py
         app.logger.warning(
             "503 %s %s request_id=%s: the database is away (%s)",
             request.method,

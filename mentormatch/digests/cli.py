@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from mentormatch.core.commands import needs_database
 from mentormatch.core.database import utcnow
+from mentormatch.core.metrics import DIGEST_RUNS
 from mentormatch.digests.sending import (
     DELIVERY_CONNECTIONS,
     count_due,
@@ -45,10 +46,15 @@ def _progress(length: int, label: str) -> Iterator[Callable[[int], None] | None]
 def send_command(dry_run: bool, connections: int) -> None:
     """Send the digests that are due (daily or weekly, London time); safe to run twice or in parallel."""
     now = utcnow()
-    with _progress(count_due(now), "Preparing digests") as progress:
-        report = queue_due_digests(now, dry_run=dry_run, progress=progress)
-    if not dry_run:
-        # Includes digests an earlier run queued but could not deliver (a 421 part-way, say).
-        with _progress(count_undelivered(now), "Sending digests  ") as progress:
-            deliver_digests(report, now, progress=progress, connections=connections)
+    outcome = "stopped"  # the database went away, or an error
+    try:
+        with _progress(count_due(now), "Preparing digests") as progress:
+            report = queue_due_digests(now, dry_run=dry_run, progress=progress)
+        if not dry_run:
+            # Includes digests an earlier run queued but could not deliver (a 421 part-way, say).
+            with _progress(count_undelivered(now), "Sending digests  ") as progress:
+                deliver_digests(report, now, progress=progress, connections=connections)
+        outcome = "dry_run" if dry_run else "completed"
+    finally:
+        DIGEST_RUNS.labels(outcome).inc()
     click.echo(report.summary(dry_run=dry_run))

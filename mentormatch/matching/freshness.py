@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select
 from mentormatch.core.changes import MatchingChange
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
+from mentormatch.core.metrics import MATCHING_REFITS
 from mentormatch.matching.engine import MatchingEngine
 from mentormatch.matching.members import load_members
 from mentormatch.matching.models import MatchingState
@@ -86,7 +87,8 @@ def _generation() -> int:
     return db.session.scalar(select(MatchingState.generation).where(MatchingState.id == 1)) or 0
 
 
-def _fit(holder: _ProcessEngine) -> None:
+def _fit(holder: _ProcessEngine, reason: str) -> None:
+    MATCHING_REFITS.labels(reason).inc()
     # Read the log's end first: a change committed while the members load is applied again, harmlessly.
     start = db.session.scalar(select(func.max(MatchingChange.id))) or 0
     # Ids below the end not visible yet may belong to transactions still committing: wait for them too.
@@ -113,14 +115,14 @@ class FreshEngine:
         holder.lock.acquire()
         try:
             if holder.engine is None or holder.generation != _generation():
-                _fit(holder)
+                _fit(holder, "first" if holder.engine is None else "generation")
                 return holder.engine
             changed = holder.cursor.advance()
             if not changed:
                 return holder.engine
             holder.updates += len(changed)
             if holder.updates > max(REFIT_AFTER_CHANGES, REFIT_AFTER_SHARE * holder.members):
-                _fit(holder)
+                _fit(holder, "changes")
             else:
                 for member in load_members(changed):
                     holder.engine.update(member)
@@ -151,5 +153,5 @@ def rebuild() -> int:
     db.session.commit()
     holder = _process_engine()
     with holder.lock:
-        _fit(holder)
+        _fit(holder, "rebuild")
     return holder.members

@@ -27,6 +27,7 @@ from mentormatch.accounts.forms import (
 from mentormatch.accounts.tokens import Purpose, TokenError, check_token, consume_token
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db, limiter
+from mentormatch.core.logs import SECURITY
 from mentormatch.core.views import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -130,6 +131,7 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     """Log out (a POST, so no other site can log you out with a link)."""
+    SECURITY.info("logout user_id=%s", current_user.get_id())
     session.clear()
     logout_user()  # after clear(): it leaves the flag that deletes the remember-me cookie
     flash("You've logged out.", "success")
