@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
 from mentormatch.core import limits
@@ -80,7 +80,7 @@ class MeetingForm(Form):
         "How long (minutes)",
         default=45,
         validators=[
-            DataRequired("Enter how long it lasts, in minutes."),
+            InputRequired("Enter how long it lasts, in minutes."),
             NumberRange(
                 limits.MIN_MEETING_MINUTES,
                 limits.MAX_MEETING_MINUTES,
