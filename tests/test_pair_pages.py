@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
 
+from mentormatch.accounts.models import User
 from mentormatch.core.audit import AuditEntry
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
@@ -332,3 +333,30 @@ def test_access_matrix(app, pair, role, method, path):
     after = [count(app, model) for model in (Message, Goal, Meeting, PairNote)] + [len(outbox(app))]
     if role not in ("student", "mentor"):
         assert after == before
+
+
+def test_the_demo_student_and_mentor_share_a_page_with_everything_on_it(app):
+    from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+    from tests.helpers import log_in
+
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--users", "40"]).exit_code == 0
+    priya = app.test_client()
+    assert log_in(priya, DEMO_LOGINS["student"].email, DEMO_PASSWORD).status_code == 303
+    connections = priya.get("/connections").get_data(as_text=True)
+    with app.app_context():
+        ids = dict(db.session.execute(select(User.email, User.id)).tuples().all())
+        connection = db.session.scalar(
+            select(Connection.id).where(
+                Connection.first_id == ids[DEMO_LOGINS["mentor"].email],
+                Connection.second_id == ids[DEMO_LOGINS["student"].email],
+            )
+        )
+    assert f'href="/connections/{connection}"' in connections
+
+    page = priya.get(f"/connections/{connection}").get_data(as_text=True)
+
+    assert "You and Tom Okafor" in page and "2 new messages" in page
+    assert "Coming up" in page and "Past meetings" in page and "Cancelled" in page
+    assert "Tom Okafor suggested this time" in page and "Add to your calendar" in page
+    assert "1 of 4 done" in page and "Not started" in page and "In progress" in page
+    assert "Reading list" in page and "less confident presenting" not in page  # Tom's private note
