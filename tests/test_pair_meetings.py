@@ -3,6 +3,7 @@ logging afterwards; the .ics read back with icalendar; bad input; a double accep
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime, timedelta
 
@@ -182,3 +183,18 @@ def test_a_double_accept_on_postgresql_accepts_once(pg_app):
     assert sorted(statuses) == [303, 409]
     assert meeting_of(pg_app).sequence == 1
     assert len([m for m in outbox(pg_app) if m.kind == "meeting_accepted"]) == 2
+
+
+def test_a_double_click_proposes_one_meeting(app):
+    pair = connect(app)
+    student = signed_in(app, STUDENT)
+    page = student.get(f"/connections/{pair['connection']}").get_data(as_text=True)
+    token = re.search(r'id="meeting-token" name="token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"starts_at": local(7), "minutes": "45", "mode": "video", "where": "", "token": token}
+    url = f"/connections/{pair['connection']}/meetings"
+
+    for _ in range(2):
+        assert student.post(url, data={**data, "csrf_token": csrf_from(page)}).status_code == 303
+
+    assert count(app, Meeting) == 1
+    assert len([m for m in outbox(app, MENTOR) if m.kind == "meeting_proposed"]) == 1

@@ -4,6 +4,7 @@ notes, privacy (the data download, a deleted account)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -360,3 +361,16 @@ def test_the_demo_student_and_mentor_share_a_page_with_everything_on_it(app):
     assert "Tom Okafor suggested this time" in page and "Add to your calendar" in page
     assert "1 of 4 done" in page and "Not started" in page and "In progress" in page
     assert "Reading list" in page and "less confident presenting" not in page  # Tom's private note
+
+
+def test_a_double_click_sends_one_message(app, pair):
+    student = signed_in(app, STUDENT)
+    page = student.get(f"/connections/{pair['connection']}").get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"body": "Only once, please", "token": token, "csrf_token": csrf_from(page)}
+    url = f"/connections/{pair['connection']}/messages"
+
+    assert [student.post(url, data=data).status_code for _ in range(2)] == [303, 303]
+
+    assert count(app, Message) == 1
+    assert len([m for m in outbox(app, MENTOR) if m.kind == "message_received"]) == 1

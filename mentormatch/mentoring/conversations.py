@@ -40,14 +40,31 @@ def _reader(connection_id: int, user_id: int) -> None:
             pass  # the other tab made it first
 
 
-def send_message(connection: Connection, author: User, body: str, now: datetime | None = None) -> Message:
-    """Add a message to an active connection's conversation; the other person is emailed (throttled)."""
+def send_message(
+    connection: Connection, author: User, body: str, now: datetime | None = None, token: str | None = None
+) -> Message:
+    """Add a message to an active connection's conversation; the other person is emailed (throttled).
+
+    `token` is the form's one-time token: the same form sent again gives back the first message.
+    """
     if not connection.is_active:
         raise PairProblem("This connection has ended, so the conversation is closed.")
     now = now or utcnow()
-    message = Message(connection_id=connection.id, author_id=author.id, body=body, created_at=now)
-    db.session.add(message)
-    db.session.flush()
+    sent = _sent_with(author, token)
+    if sent is not None:
+        return sent
+    message = Message(
+        connection_id=connection.id,
+        author_id=author.id,
+        body=body,
+        created_at=now,
+        client_token=token or None,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:  # the other click of a double click got there first
+        return _sent_with(author, token)
     _reader(connection.id, author.id)
     mark_read(connection, author, message.id)  # your own words are read
     recipient = connection.other(author)
@@ -55,6 +72,14 @@ def send_message(connection: Connection, author: User, body: str, now: datetime 
     if not recipient.deleted_at:
         _notify(connection, recipient, now)
     return message
+
+
+def _sent_with(author: User, token: str | None) -> Message | None:
+    if not token:
+        return None
+    return db.session.scalar(
+        select(Message).where(Message.author_id == author.id, Message.client_token == token)
+    )
 
 
 def mark_read(connection: Connection, reader: User, up_to: int) -> None:

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
 from mentormatch.core.calendar import CalendarEntry, calendar_file, london_time
@@ -40,43 +41,66 @@ def _uid() -> str:
 
 
 def propose(
-    connection: Connection, by: User, starts_at: datetime, minutes: int, mode: str, where: str
+    connection: Connection,
+    by: User,
+    starts_at: datetime,
+    minutes: int,
+    mode: str,
+    where: str,
+    token: str | None = None,
 ) -> Meeting:
-    """Propose a meeting; the other person is asked to accept it or suggest another time."""
+    """Propose a meeting; the other person is asked to accept it or suggest another time.
+    The same form sent twice (`token`) proposes it once."""
     _active(connection)
-    meeting = Meeting(
-        connection_id=connection.id,
-        uid=_uid(),
-        status=PROPOSED,
-        proposed_by_id=by.id,
-        starts_at=starts_at,
-        minutes=minutes,
-        mode=mode,
-        where=where,
-    )
-    db.session.add(meeting)
-    db.session.flush()
+    meeting = _new(connection, by, PROPOSED, starts_at, minutes, mode, where, token)
+    if meeting is None:  # a double click: the first one proposed it
+        return _made_with(by, token)
     _tell(connection.other(by), "meeting_proposed", f"{by.display_name} suggested a meeting", meeting, by)
     return meeting
 
 
 def log_held(
-    connection: Connection, by: User, starts_at: datetime, minutes: int, mode: str, where: str
+    connection: Connection,
+    by: User,
+    starts_at: datetime,
+    minutes: int,
+    mode: str,
+    where: str,
+    token: str | None = None,
 ) -> Meeting:
     """Record a meeting that has already happened (no email: both were there)."""
+    return _new(connection, by, HELD, starts_at, minutes, mode, where, token) or _made_with(by, token)
+
+
+def _new(connection, by, status, starts_at, minutes, mode, where, token) -> Meeting | None:
+    """A new meeting row, or None when this form (`token`) already made one."""
+    if token and _made_with(by, token) is not None:
+        return None
     meeting = Meeting(
         connection_id=connection.id,
         uid=_uid(),
-        status=HELD,
+        status=status,
         proposed_by_id=by.id,
         starts_at=starts_at,
         minutes=minutes,
         mode=mode,
         where=where,
+        client_token=token or None,
     )
-    db.session.add(meeting)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(meeting)
+    except IntegrityError:
+        return None
     return meeting
+
+
+def _made_with(by: User, token: str | None) -> Meeting | None:
+    if not token:
+        return None
+    return db.session.scalar(
+        select(Meeting).where(Meeting.proposed_by_id == by.id, Meeting.client_token == token)
+    )
 
 
 def _change(meeting: Meeting, seen: int, statuses: tuple[str, ...], *extra, **values: object) -> bool:

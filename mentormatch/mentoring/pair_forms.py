@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime
 
-from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
 from mentormatch.core import limits
@@ -18,6 +35,18 @@ from mentormatch.mentoring.pair_models import GOAL_STATUSES, MODES
 
 # A scheme at the start of `where` ("javascript:", "ftp://"): only http(s) links are taken.
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.\-]*):(//|[^\s\d])", re.IGNORECASE)
+
+
+def one_time_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _token_field() -> HiddenField:
+    """A token the form carries once: sent twice (a double click), it makes one message or meeting."""
+    return HiddenField(
+        default=one_time_token,
+        validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{1,64}$", message="Reload the page and try again.")],
+    )
 
 
 def _strip(value: str | None) -> str:
@@ -41,6 +70,7 @@ class MessageForm(Form):
             no_control_characters_but_line_breaks,
         ],
     )
+    token = _token_field()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -98,6 +128,7 @@ class MeetingForm(Form):
             where_link_is_web,
         ],
     )
+    token = _token_field()
 
     def __init__(self, *args: object, past: bool = False, id_stem: str = "meeting", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

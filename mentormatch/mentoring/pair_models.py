@@ -29,13 +29,18 @@ class Message(db.Model):
     """One plain-text message in a pair's conversation. Deleted with its author's account."""
 
     __tablename__ = "connection_message"
-    __table_args__ = (Index("ix_connection_message_thread", "connection_id", "id"),)
+    __table_args__ = (
+        Index("ix_connection_message_thread", "connection_id", "id"),
+        # The form's one-time token: the same form sent twice (a double click) makes one message.
+        Index("uq_connection_message_token", "author_id", "client_token", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    client_token: Mapped[str | None] = mapped_column(String(64))
 
 
 class Reader(db.Model):
@@ -61,7 +66,10 @@ class Meeting(db.Model):
     and `sequence` goes up with every change, so calendars update the one entry."""
 
     __tablename__ = "connection_meeting"
-    __table_args__ = (Index("ix_connection_meeting_pair", "connection_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_connection_meeting_pair", "connection_id", "starts_at"),
+        Index("uq_connection_meeting_token", "proposed_by_id", "client_token", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
@@ -74,6 +82,7 @@ class Meeting(db.Model):
     mode: Mapped[str] = mapped_column(String(20))
     where: Mapped[str] = mapped_column(String(500), default="")
     sequence: Mapped[int] = mapped_column(default=0)
+    client_token: Mapped[str | None] = mapped_column(String(64))  # as a message's: one meeting per form
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -106,7 +106,7 @@ def post_message(connection_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_pair(connection, 422, fragment="_conversation.html", message_form=form)
     try:
-        conversations.send_message(connection, me, form.body.data)
+        conversations.send_message(connection, me, form.body.data, token=form.token.data or None)
     except PairProblem as problem:
         db.session.rollback()
         return render_pair(connection, 409, fragment="_conversation.html", problem=str(problem))

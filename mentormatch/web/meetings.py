@@ -74,7 +74,7 @@ def propose(connection_id: int) -> ResponseReturnValue:
     data = (form.starts_at_utc, form.minutes.data, form.mode.data, form.where.data or "")
     return _attempt(
         connection,
-        lambda: meetings.propose(connection, me, *data),
+        lambda: meetings.propose(connection, me, *data, token=form.token.data or None),
         f"Meeting suggested. We've asked {other} to accept it or suggest another time.",
     )
 
@@ -90,7 +90,11 @@ def log_meeting(connection_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_pair(connection, 422, fragment="_meetings.html", logged_form=form)
     data = (form.starts_at_utc, form.minutes.data, form.mode.data, form.where.data or "")
-    return _attempt(connection, lambda: meetings.log_held(connection, me, *data), "Meeting logged.")
+    return _attempt(
+        connection,
+        lambda: meetings.log_held(connection, me, *data, token=form.token.data or None),
+        "Meeting logged.",
+    )
 
 
 @bp.post("/connections/<int:connection_id>/meetings/<int:meeting_id>/accept")

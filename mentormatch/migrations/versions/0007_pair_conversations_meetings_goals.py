@@ -38,6 +38,7 @@ def upgrade():
         sa.Column('author_id', sa.Integer(), nullable=False),
         sa.Column('body', sa.Text(), nullable=False),
         sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.Column('client_token', sa.String(length=64), nullable=True),
         _pair_fk('connection_message'),
         sa.ForeignKeyConstraint(
             ['author_id'], ['user_account.id'], name=op.f('fk_connection_message_author_id_user_account'), ondelete='CASCADE'
@@ -46,6 +47,7 @@ def upgrade():
     )
     op.create_index('ix_connection_message_thread', 'connection_message', ['connection_id', 'id'])
     op.create_index(op.f('ix_connection_message_author_id'), 'connection_message', ['author_id'])
+    op.create_index('uq_connection_message_token', 'connection_message', ['author_id', 'client_token'], unique=True)
 
     op.create_table(
         'conversation_reader',
@@ -74,6 +76,7 @@ def upgrade():
         sa.Column('mode', sa.String(length=20), nullable=False),
         sa.Column('where', sa.String(length=500), nullable=False),
         sa.Column('sequence', sa.Integer(), nullable=False),
+        sa.Column('client_token', sa.String(length=64), nullable=True),
         sa.Column('created_at', UTCDateTime(), nullable=False),
         sa.Column('updated_at', UTCDateTime(), nullable=False),
         _pair_fk('connection_meeting'),
@@ -85,6 +88,9 @@ def upgrade():
         sa.UniqueConstraint('uid', name=op.f('uq_connection_meeting_uid')),
     )
     op.create_index('ix_connection_meeting_pair', 'connection_meeting', ['connection_id', 'starts_at'])
+    op.create_index(
+        'uq_connection_meeting_token', 'connection_meeting', ['proposed_by_id', 'client_token'], unique=True
+    )
 
     op.create_table(
         'connection_goal',
