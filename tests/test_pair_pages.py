@@ -374,3 +374,20 @@ def test_a_double_click_sends_one_message(app, pair):
 
     assert count(app, Message) == 1
     assert len([m for m in outbox(app, MENTOR) if m.kind == "message_received"]) == 1
+
+
+def test_posting_on_a_pair_page_is_rate_limited_per_member(make_app):
+    app = make_app(RATELIMIT_MESSAGE="2 per hour")
+    pair = connect(app)
+    student = signed_in(app, STUDENT)
+    url = f"/connections/{pair['connection']}/messages"
+    assert page_post(student, url, {"body": "One"}, pair["connection"]).status_code == 303
+    assert page_post(student, url, {"body": ""}, pair["connection"]).status_code == 422  # refused ones count
+    assert student.get(f"/connections/{pair['connection']}").status_code == 200  # reading is free
+
+    limited = page_post(student, url, {"body": "Three"}, pair["connection"])
+
+    assert limited.status_code == 429 and "Retry-After" in limited.headers
+    assert count(app, Message) == 1
+    # The other person is counted separately.
+    assert page_post(signed_in(app, MENTOR), url, {"body": "Hi"}, pair["connection"]).status_code == 303
