@@ -1,4 +1,4 @@
-"""a pair's conversation, meetings, goals and notes; attachments on the outbox
+"""a pair's conversation, meetings, goals and notes; attachments on the outbox; nudges sent
 
 Revision ID: 0007
 Revises: 0006
@@ -28,8 +28,13 @@ def _pair_fk(table):
 
 
 def upgrade():
+    # Added in place, also on SQLite: no copy of the tables (see 0006).
     with op.batch_alter_table('outbox_message', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('attachments', sa.JSON(), nullable=True))
+    with op.batch_alter_table('mentoring_request', schema=None, recreate='never') as batch_op:
+        batch_op.add_column(sa.Column('nudged_at', UTCDateTime(), nullable=True))
+    with op.batch_alter_table('connection', schema=None, recreate='never') as batch_op:
+        batch_op.add_column(sa.Column('quiet_prompted_at', UTCDateTime(), nullable=True))
 
     op.create_table(
         'connection_message',
@@ -133,5 +138,9 @@ def downgrade():
     op.drop_table('connection_meeting')
     op.drop_table('conversation_reader')
     op.drop_table('connection_message')
+    with op.batch_alter_table('connection', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('quiet_prompted_at')
+    with op.batch_alter_table('mentoring_request', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('nudged_at')
     with op.batch_alter_table('outbox_message', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('attachments')
