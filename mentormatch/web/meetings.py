@@ -9,7 +9,7 @@ from flask import Blueprint, Response, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms import IntegerField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, NumberRange
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
@@ -31,7 +31,7 @@ bp = Blueprint("meetings", __name__)
 class SeenForm(Form):
     """The meeting's `sequence` as the page showed it: an answer to a time since changed is refused."""
 
-    sequence = IntegerField(validators=[InputRequired()])
+    sequence = IntegerField(validators=[InputRequired(), NumberRange(0, 1_000_000)])
 
 
 def _me() -> User:
