@@ -198,3 +198,38 @@ def test_a_double_click_proposes_one_meeting(app):
 
     assert count(app, Meeting) == 1
     assert len([m for m in outbox(app, MENTOR) if m.kind == "meeting_proposed"]) == 1
+
+
+def test_another_pairs_meeting_or_goal_is_404_even_through_your_own_connection(app):
+    from mentormatch.mentoring.models import MENTORING, Connection
+    from mentormatch.mentoring.pair_models import Goal
+    from tests.test_mentoring_pages import member
+
+    pair = connect(app)
+    other_mentor = member(app, "ola@example.nhs.uk", "Ola Bello", "consultant", capacity=2)
+    other_student = member(app, "ana@example.ac.uk", "Ana Diaz")
+    with app.app_context():
+        theirs = Connection(kind=MENTORING, first_id=other_mentor, second_id=other_student)
+        db.session.add(theirs)
+        db.session.flush()
+        meeting = Meeting(
+            connection_id=theirs.id,
+            uid="theirs@localhost",
+            proposed_by_id=other_mentor,
+            starts_at=datetime.now(LONDON) + timedelta(days=2),
+            minutes=30,
+            mode="phone",
+        )
+        goal = Goal(connection_id=theirs.id, title="Theirs")
+        db.session.add_all([meeting, goal])
+        db.session.commit()
+        ids = {"m": meeting.id, "g": goal.id}
+    student = signed_in(app, STUDENT)
+    mine = pair["connection"]
+
+    assert student.get(f"/connections/{mine}/meetings/{ids['m']}.ics").status_code == 404
+    assert student.get(f"/connections/{mine}/meetings/{ids['m']}/reschedule").status_code == 404
+    accept = page_post(student, f"/connections/{mine}/meetings/{ids['m']}/accept", {"sequence": "0"}, mine)
+    goal = page_post(student, f"/connections/{mine}/goals/{ids['g']}", {"status": "done"}, mine)
+    assert accept.status_code == goal.status_code == 404
+    assert meeting_of(app).status == "proposed"
