@@ -8,7 +8,6 @@ figures have something to count. Inserted in bulk; the caller commits.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, timedelta
 from random import Random
 
@@ -71,8 +70,9 @@ def _local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
 
 
-def _uid() -> str:
-    return f"meeting-{secrets.token_hex(12)}@demo.mentormatch.example"
+def _uid(connection: Connection, index: int) -> str:
+    """Stable for a seed, like the rest of the demo."""
+    return f"meeting-demo-{connection.id}-{index}@demo.mentormatch.example"
 
 
 def seed_pairs(rng: Random, now: datetime) -> dict[str, int]:
@@ -119,7 +119,7 @@ def _meeting(rows, connection: Connection, status: str, starts: datetime, by: in
     rows["meetings"].append(
         {
             "connection_id": connection.id,
-            "uid": _uid(),
+            "uid": _uid(connection, len(rows["meetings"])),
             "status": status,
             "proposed_by_id": by,
             "starts_at": starts,
