@@ -76,8 +76,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from mentormatch.web import (
         auth,
+        connections,
         digests,
         matching,
+        meetings,
         mentoring,
         mentors,
         pages,
@@ -88,7 +90,18 @@ def _register_blueprints(app: Flask) -> None:
     from mentormatch.web.admin import bp as admin_bp
     from mentormatch.web.admin import mentors as mentor_approval
 
-    for module in (pages, auth, settings, profiles, matching, mentoring, mentors, digests):
+    for module in (
+        pages,
+        auth,
+        settings,
+        profiles,
+        matching,
+        mentoring,
+        connections,
+        meetings,
+        mentors,
+        digests,
+    ):
         app.register_blueprint(module.bp)
     # The admin pages attach themselves to one blueprint when imported (see web/admin/__init__.py).
     assert all(module.bp is admin_bp for module in (importing, mentor_approval, audit, rounds, reports))
@@ -101,7 +114,7 @@ def _connect_listeners() -> None:
     happen to import. (Blinker calls receivers in no set order: none may depend on another.)"""
     from mentormatch.digests import privacy  # noqa: F401
     from mentormatch.matching import service  # noqa: F401
-    from mentormatch.mentoring import closing, lists  # noqa: F401
+    from mentormatch.mentoring import closing, lists, pairs  # noqa: F401
     from mentormatch.mentors import service as mentors_service  # noqa: F401
     from mentormatch.mentors import standing  # noqa: F401
     from mentormatch.profiles import service as profiles_service  # noqa: F401

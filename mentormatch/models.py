@@ -7,6 +7,7 @@ from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.models import Digest
 from mentormatch.matching.models import Dismissal, MatchingState
 from mentormatch.mentoring.models import Connection, MentoringRequest
+from mentormatch.mentoring.pair_models import Goal, Meeting, Message, PairNote, Reader
 from mentormatch.mentors.models import MentorApplication, MentorExclusion
 from mentormatch.profiles.models import (
     Profile,
@@ -24,17 +25,22 @@ __all__ = [
     "Connection",
     "Digest",
     "Dismissal",
+    "Goal",
     "MatchingChange",
     "MatchingRound",
     "MatchingState",
+    "Meeting",
     "MentorApplication",
     "MentorExclusion",
     "MentoringRequest",
+    "Message",
     "OutboxMessage",
+    "PairNote",
     "Profile",
     "ProfileGoal",
     "ProfileOffer",
     "ProfileSpecialty",
+    "Reader",
     "RoundMentee",
     "RoundMentor",
     "RoundPair",

@@ -147,6 +147,7 @@ def app_config() -> dict:
             "RATELIMIT_SIGNUP",
             "RATELIMIT_RESET",
             "RATELIMIT_ASK",
+            "RATELIMIT_MESSAGE",
         )
     }
 

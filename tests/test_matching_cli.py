@@ -195,7 +195,11 @@ def test_requests_expire_reminds_and_expires_once(app, runner, programme):
 
     result = runner.invoke(args=["requests", "expire"])
     assert result.exit_code == 0, result.output
-    assert result.output == "Requests: 1 reminder sent, 2 expired.\n"
+    assert result.output == (
+        "Requests: 1 reminder sent, 2 expired.\n"
+        "Nudges: 0 after 3 days, 0 quiet connections prompted.\n"
+        "Messages: 0 waiting notifications sent.\n"
+    )
     with app.app_context():
         statuses = dict(db.session.execute(select(MentoringRequest.id, MentoringRequest.status)).all())
         assert [statuses[r] for r in (fresh, week_old, overdue, peer_overdue)] == [
@@ -214,6 +218,10 @@ def test_requests_expire_reminds_and_expires_once(app, runner, programme):
         assert "6 days" in expiring.subject
 
     again = runner.invoke(args=["requests", "expire"])
-    assert again.output == "Requests: 0 reminders sent, 0 expired.\n"
+    assert again.output == (
+        "Requests: 0 reminders sent, 0 expired.\n"
+        "Nudges: 0 after 3 days, 0 quiet connections prompted.\n"
+        "Messages: 0 waiting notifications sent.\n"
+    )
     with app.app_context():
         assert len(db.session.scalars(select(OutboxMessage)).all()) == 3

@@ -19,6 +19,11 @@ MIN_CAPACITY, MAX_CAPACITY = 1, 10
 MAX_AVAILABILITY_HOURS = 40
 REQUEST_MESSAGE = 1000
 REASON = 500  # declining a request, ending a connection
+MESSAGE = 5000  # one message in a pair's conversation
+NOTE = 5000  # a person's private notes, or a pair's shared notes
+GOAL_TITLE = 200
+MEETING_WHERE = 500  # a place, or a video-call link
+MIN_MEETING_MINUTES, MAX_MEETING_MINUTES = 10, 240
 
 
 def control_character(text: str, *, multiline: bool = False) -> str | None:

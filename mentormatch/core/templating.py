@@ -12,6 +12,7 @@ from flask import Flask
 from jinja2 import StrictUndefined
 
 from mentormatch.core import htmx, limits
+from mentormatch.core.text import is_web_link, london, message_html
 from mentormatch.core.views import absolute_url, field_attributes
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, stage_choices
 
@@ -28,9 +29,12 @@ def init_templating(app: Flask, **area_globals: Callable[..., object]) -> None:
     if app.testing:
         env.undefined = StrictUndefined
     env.filters["long_date"] = long_date
+    env.filters["london"] = london
+    env.filters["message_html"] = message_html
     env.globals.update(
         absolute_url=absolute_url,
         field_attributes=field_attributes,
+        is_web_link=is_web_link,
         limits=limits,
         htmx_url=htmx.HTMX_URL,
         htmx_integrity=htmx.HTMX_INTEGRITY,

@@ -18,6 +18,7 @@ from mentormatch.core.views import absolute_url
 from mentormatch.demo.generate import generate_people
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.demo.mentoring import seed_mentoring
+from mentormatch.demo.pairs import seed_pairs
 from mentormatch.demo.seed import seed_members
 
 ROLE_DESCRIPTIONS = {
@@ -58,10 +59,12 @@ def seed_demo_command(count: int, seed: int) -> None:
         now = utcnow()
         seed_members([*logins, *people], hash_password(DEMO_PASSWORD), now=now)
         made = seed_mentoring(Random(seed), now)  # noqa: S311
+        together = seed_pairs(Random(seed), now)  # noqa: S311
         db.session.commit()
         click.echo(
             f"Seeded {count} demo members (seed {seed}) with {made['requests']} requests and "
-            f"{made['connections']} connections in {time.perf_counter() - started:.1f} s."
+            f"{made['connections']} connections ({together['messages']} messages, {together['meetings']} "
+            f"meetings, {together['goals']} goals) in {time.perf_counter() - started:.1f} s."
         )
     _print_logins()
 

@@ -200,19 +200,20 @@ def seed_mentoring(rng: Random, now: datetime) -> dict[str, int]:
 
 
 def _demo_logins(plan: _Plan, rng: Random, people, by_id, by_email) -> None:
-    """The demo student and mentor see one of each state."""
+    """The demo student and mentor see one of each state, and Tom mentors Priya."""
     student = by_id.get(by_email.get(DEMO_LOGINS["student"].email))
     tom = by_id.get(by_email.get(DEMO_LOGINS["mentor"].email))
     if student is None or tom is None:
         return
+    # Tom mentors Priya, so both have a pair's page with a conversation, meetings and goals (demo/pairs.py).
+    plan.request(MENTORING, student, tom, ACCEPTED, 50)
     seniors = [p for p in people if p.mentor and p.id != tom.id and p.rank >= 3]
     students = [p for p in people if p.rank == 0 and p.id not in (student.id,)]
     juniors = [p for p in people if p.rank == 1]
     if len(seniors) < 2 or len(students) < 4 or not juniors:
         return
     first, second = rng.sample(seniors, 2)
-    plan.request(MENTORING, student, first, PENDING, 3)
-    plan.request(MENTORING, student, second, DECLINED, 40, reason=DECLINE_REASONS[0])
+    plan.request(MENTORING, student, second, DECLINED, 70, reason=DECLINE_REASONS[0])
     elsewhere = [p for p in students if p.organisation != student.organisation]
     peer, asker = (elsewhere or students)[:2]
     plan.request(PEER, student, peer, ACCEPTED, 20)

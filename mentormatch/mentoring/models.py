@@ -89,6 +89,9 @@ class MentoringRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nudged_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime
+    )  # the 3-day reminder (mentoring/nudges.py)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     sender: Mapped[User] = relationship(foreign_keys=[sender_id])
@@ -134,6 +137,8 @@ class Connection(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     end_reason: Mapped[str | None] = mapped_column(Text)
+    # When both were prompted after 45 quiet days (mentoring/nudges.py); once per connection.
+    quiet_prompted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     first: Mapped[User] = relationship(foreign_keys=[first_id])
     second: Mapped[User] = relationship(foreign_keys=[second_id])

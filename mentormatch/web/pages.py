@@ -13,7 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.matching.service import SuggestedPerson, suggestions_for
-from mentormatch.mentoring.lists import requests_for
+from mentormatch.mentoring.lists import connections_for, requests_for
+from mentormatch.mentoring.pairs import pair_summaries
 from mentormatch.profiles.service import profile_strength
 from mentormatch.web.matching import at_top_stage
 
@@ -78,6 +79,7 @@ def dashboard_matches(user: User) -> dict:
     waiting = requests_for(user)["received"]
     return {
         "show_matches": True,
+        "pairs": pair_summaries(user, connections_for(user)),
         "top": top_suggestions(user),
         "waiting": waiting[:WAITING_SHOWN],
         "waiting_count": len(waiting),

@@ -11,8 +11,11 @@ from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
 
 
-def send_email(to: str, kind: str, subject: str, **context: object) -> OutboxMessage:
-    """Queue an email rendered from templates/email/<kind>.txt and .html.
+def send_email(
+    to: str, kind: str, subject: str, *, attachments: list[dict[str, str]] | None = None, **context: object
+) -> OutboxMessage:
+    """Queue an email rendered from templates/email/<kind>.txt and .html, with any `attachments`
+    ({"filename", "content_type", "text"} each).
 
     It joins the caller's transaction: if the change that caused it rolls back, it is never sent.
     """
@@ -25,6 +28,7 @@ def send_email(to: str, kind: str, subject: str, **context: object) -> OutboxMes
         subject=subject,
         text_body=render_template(f"email/{kind}.txt", **context),
         html_body=render_template(f"email/{kind}.html", **context),
+        attachments=attachments or None,
     )
     db.session.add(message)
     if has_request_context():

@@ -34,29 +34,48 @@ class OutgoingEmail:
     text_body: str
     html_body: str
     headers: bytes  # every header but the MIME ones, each line ending in CRLF
+    attachments: tuple[tuple[str, str, str], ...] = ()  # (filename, content type, text)
 
     def as_bytes(self, eight_bit: bool) -> bytes:
-        """The whole message (CRLF): plain text with an HTML alternative. UTF-8 bodies go as
-        they are only when `eight_bit` (the server takes 8BITMIME), else quoted-printable or base64."""
-        text, html = (
-            _text_part("plain", self.text_body, eight_bit),
-            _text_part("html", self.html_body, eight_bit),
+        """The whole message (CRLF): plain text with an HTML alternative, and the attachments
+        after them (multipart/mixed). UTF-8 bodies go as they are only when `eight_bit` (the
+        server takes 8BITMIME), else quoted-printable or base64."""
+        body = _multipart(
+            "alternative",
+            [_text_part("plain", self.text_body, eight_bit), _text_part("html", self.html_body, eight_bit)],
         )
+        if self.attachments:
+            body = _multipart("mixed", [body, *(_attachment(*item) for item in self.attachments)])
+        return b"".join([self.headers, b"MIME-Version: 1.0\r\n", body])
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> bytes:
+    """A multipart entity (its Content-Type header, a blank line, the parts) with a fresh boundary."""
+    boundary = f"=_{uuid.uuid4().hex}"
+    while any(boundary.encode("ascii") in part for part in parts):
         boundary = f"=_{uuid.uuid4().hex}"
-        while boundary.encode("ascii") in text or boundary.encode("ascii") in html:
-            boundary = f"=_{uuid.uuid4().hex}"
-        return b"".join(
-            [
-                self.headers,
-                b"MIME-Version: 1.0\r\n",
-                f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode("ascii"),
-                f"--{boundary}\r\n".encode("ascii"),
-                text,
-                f"\r\n--{boundary}\r\n".encode("ascii"),
-                html,
-                f"\r\n--{boundary}--\r\n".encode("ascii"),
-            ]
-        )
+    head = f'Content-Type: multipart/{subtype}; boundary="{boundary}"\r\n\r\n'.encode("ascii")
+    between = f"\r\n--{boundary}\r\n".encode("ascii")
+    return b"".join(
+        [
+            head,
+            f"--{boundary}\r\n".encode("ascii"),
+            between.join(parts),
+            f"\r\n--{boundary}--\r\n".encode("ascii"),
+        ]
+    )
+
+
+def _attachment(filename: str, content_type: str, text: str) -> bytes:
+    """A text file sent as an attachment, base64 so its line ends arrive as written."""
+    data = base64.encodebytes(text.encode("utf-8")).replace(b"\n", b"\r\n")
+    safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    head = (
+        f'Content-Type: {content_type}; charset="utf-8"; name="{safe_name}"\r\n'
+        f'Content-Disposition: attachment; filename="{safe_name}"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    )
+    return head.encode("ascii") + data
 
 
 # Plain headers (printable ASCII words) are written here; anything else goes through the email
@@ -158,4 +177,7 @@ def build_message(row: OutboxMessage) -> OutgoingEmail:
         text_body=row.text_body,
         html_body=row.html_body,
         headers=b"".join(headers),
+        attachments=tuple(
+            (item["filename"], item["content_type"], item["text"]) for item in row.attachments or ()
+        ),
     )

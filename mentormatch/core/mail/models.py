@@ -25,6 +25,8 @@ class OutboxMessage(db.Model):
     html_body: Mapped[str] = mapped_column(Text)
     # Extra headers for this message, e.g. a digest's List-Unsubscribe and List-Unsubscribe-Post.
     headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # Files sent with it, each {"filename", "content_type", "text"}: a meeting's .ics invitation.
+    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
