@@ -169,7 +169,7 @@ def test_asking_by_htmx_swaps_in_a_confirmation(app, people):
         and f'id="ask-{people["mentor"]}"' in body
         and "Request sent to Tom Okafor" in body
     )
-    assert 'id="status"' in body and "hx-swap-oob" in body
+    assert 'id="status"' in body and "data-hx-swap-oob" in body
     assert count(app, MentoringRequest) == 1 and kinds(app) == ["request_received"]
 
 
@@ -364,7 +364,7 @@ def test_accepting_by_htmx_returns_the_updated_row(app, people):
     body = response.get_data(as_text=True)
     assert body.lstrip().startswith(f'<li class="request card" id="request-{request_id}">')
     assert "you are now their mentor" in body and 'href="/connections"' in body
-    assert "data-focus-after-swap" in body and 'hx-swap-oob="true"' in body
+    assert "data-focus-after-swap" in body and 'data-hx-swap-oob="true"' in body
     assert "/accept" not in body  # no button left to press twice
 
 
@@ -449,7 +449,7 @@ def test_declining_opens_a_reason_form_in_place(app, people):
 
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in body
-    assert f'hx-post="/requests/{request_id}/decline"' in body and 'name="reason"' in body
+    assert f'data-hx-post="/requests/{request_id}/decline"' in body and 'name="reason"' in body
     assert "We show it to Priya Shah with a kind note" in body and "data-focus-after-swap" in body
     assert page.status_code == 200 and "<h1>Decline Priya Shah's request</h1>" in page.get_data(as_text=True)
     assert request_of(app, request_id).status == "pending"

@@ -91,7 +91,7 @@ def ask(user_id: int) -> ResponseReturnValue:
     problem = request_problem(me, person, kind)
     if problem is None and form.validate_on_submit():
         try:
-            send_request(me, person, kind, form.message.data)
+            sent = send_request(me, person, kind, form.message.data)
         except RequestProblem as error:  # lost a race with another tab: nothing was written
             db.session.rollback()
             problem = str(error)
@@ -99,7 +99,9 @@ def ask(user_id: int) -> ResponseReturnValue:
             db.session.commit()
             done = f"Request sent to {person.display_name}. They have {ANSWER_WITHIN.days} days to answer."
             if is_htmx():
-                return render_fragment("mentoring/_sent.html", status_message=done, person=person, kind=kind)
+                return render_fragment(
+                    "mentoring/_sent.html", status_message=done, person=person, kind=kind, request_=sent
+                )
             flash(done, "success")
             return redirect(url_for("mentoring.requests"), 303)
     status = 409 if problem and request.method == "POST" else 422 if form.errors else 200
