@@ -600,7 +600,10 @@ def test_connections_show_contact_details_only_to_the_two_people(app, people, co
     mine = mentor.get("/connections").get_data(as_text=True)
     outsider = signed_in(app, "sam@example.ac.uk").get("/connections").get_data(as_text=True)
 
-    mentors_section = theirs.split('id="mentors-title"')[1].split('id="mentees-title"')[0]
+    # A student has mentors and peers, never mentees: no section for them.
+    assert 'id="mentees-title"' not in theirs and "Your mentors and peers." in theirs
+    assert "Your mentees and peers." in mine  # a consultant: nobody is further along
+    mentors_section = theirs.split('id="mentors-title"')[1].split('id="peers-title"')[0]
     assert f'<a href="mailto:{MENTOR}">{MENTOR}</a>' in mentors_section
     assert "Consultant" in mentors_section and "Leeds Teaching Hospitals" in mentors_section
     assert "In person, by video call; about 3 hours a month" in mentors_section

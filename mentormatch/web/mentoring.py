@@ -30,6 +30,7 @@ from mentormatch.mentoring.forms import AskForm, ReasonForm
 from mentormatch.mentoring.lists import connections_for, requests_for
 from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
 from mentormatch.profiles.listing import listed_member_or_404
+from mentormatch.web.matching import at_top_stage
 
 bp = Blueprint("mentoring", __name__)
 
@@ -226,7 +227,17 @@ def connections() -> ResponseReturnValue:
     groups: dict[str, list[Connection]] = {"mentor": [], "mentee": [], "peer": []}
     for connection in connections_for(me):
         groups[connection.role_of(me)].append(connection)
-    return render_template("mentoring/connections.html", me=me, groups=groups)
+    # A section only for what someone can have: students don't mentor, nobody is above a consultant.
+    shown = [
+        role
+        for role, possible in (
+            ("mentor", not at_top_stage(me)),
+            ("mentee", me.career_stage != "medical_student"),
+            ("peer", True),
+        )
+        if possible or groups[role]
+    ]
+    return render_template("mentoring/connections.html", me=me, groups=groups, shown=shown)
 
 
 @bp.route("/connections/<int:connection_id>/end", methods=["GET", "POST"])
