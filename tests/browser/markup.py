@@ -4,7 +4,9 @@ HTML checker (npm vnu-jar, run by Java) once, at the end of the browser session.
 conftest.py gives each browser context's responses to `Collected.add`; the session fixture
 `checked_markup` writes what was collected to a folder and runs vnu on it all at once (one JVM).
 A fragment is checked inside a minimal document, as htmx puts it into one: the <title> htmx takes
-for the page's title is left out, table rows go in a table and list items in a list.
+for the page's title is left out, table rows go in a table (under a header row of as many
+columns) and list items in a list, the out-of-band status region after them, and a form that
+inputs name with form="…" but the fragment doesn't hold is added, empty.
 """
 
 from __future__ import annotations
@@ -45,11 +47,21 @@ def as_document(html: str) -> str:
     if html.lstrip()[:15].lower().startswith("<!doctype html"):
         return html
     body = LEADING_TITLE.sub("", html, count=1)
+    # The status region comes last, out of band: htmx puts it elsewhere in the page.
+    oob = body.find('<div id="status"')
+    body, out_of_band = (body[:oob], body[oob:]) if oob >= 0 else (body, "")
     if body.lstrip().startswith("<tr"):
-        body = f"<table><tbody>{body}</tbody></table>"
+        # A header row gives the table its columns, as the page's table does.
+        cells = re.findall(r"<t[hd]\b[^>]*>", body.split("</tr>")[0])
+        spans = [re.search(r'colspan="?(\d+)', cell) for cell in cells]
+        header = "<th>Column</th>" * sum(int(span.group(1)) if span else 1 for span in spans)
+        body = f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
     elif body.lstrip().startswith("<li"):
         body = f"<ul>{body}</ul>"
-    return WRAPPER.format(body)
+    # Inputs that belong to a form elsewhere on the page (form="…"): that form, empty.
+    for form_id in set(re.findall(r'\bform="([^"]+)"', body)) - set(re.findall(r'\bid="([^"]+)"', body)):
+        body += f'<form id="{form_id}"></form>'
+    return WRAPPER.format(body + out_of_band)
 
 
 @dataclass
