@@ -455,7 +455,7 @@ def test_dashboard_shows_the_top_three_suggestions_and_requests_waiting(app, pri
     waiting = html[html.index('<h2 id="waiting-title">') : html.index('<h2 id="top-title">')]
     assert "2 requests waiting for your answer." in waiting
     assert "Fay Fox</strong> would like to connect" in waiting and "Eve Evans" in waiting
-    assert '<a href="/requests">Answer your requests</a>' in waiting
+    assert '<a class="button" href="/requests">Answer your requests</a>' in waiting
     assert "Your next step" in html  # still there, for what is left to do
 
 
