@@ -50,6 +50,18 @@ def menu_button(page: Page):
     return page.locator("summary.menu-button")
 
 
+def menu_expanded(page: Page) -> bool:
+    """The Menu button's expanded state (aria-expanded) as Chromium gives it to screen readers."""
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    return next(
+        item["value"]["value"]
+        for node in tree
+        if node.get("name", {}).get("value") == "Menu"
+        for item in node.get("properties", [])
+        if item["name"] == "expanded"
+    )
+
+
 def main_links(page: Page):
     return page.get_by_role("navigation", name="Main").get_by_role("link")
 
@@ -75,10 +87,12 @@ def test_the_header_is_one_bar_and_the_menu_opens_and_closes_by_keyboard(new_con
     assert page.get_by_role("button", name="Log out").bounding_box()["height"] >= 44
     # The browser reports the disclosure's state (aria-expanded) from <details open>.
     assert page.locator("[data-site-menu]").evaluate("menu => menu.open")
+    assert menu_expanded(page) is True
 
     page.keyboard.press("Escape")
     expect(links.first).to_be_hidden()
     expect(button).to_be_focused()
+    assert menu_expanded(page) is False
     page.keyboard.press("Enter")
     expect(nav_link(page, "Matches")).to_be_visible()
     page.keyboard.press("Enter")  # the focus is still on the button: it closes again
