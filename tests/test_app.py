@@ -250,7 +250,7 @@ def test_the_layout_is_accessible_and_loads_htmx_safely(client):
     )
     assert config["allowEval"] is False and config["includeIndicatorStyles"] is False
     assert page.index('class="skip-link" href="#main"') < page.index("<header")
-    for landmark in ("<header", '<nav aria-label="Main">', '<main id="main"', "<footer"):
+    for landmark in ("<header", '<nav aria-label="Main"', '<main id="main"', "<footer"):
         assert landmark in page
     assert page.count('aria-live="polite"') == 1
     assert "style=" not in page and "<style" not in page  # the CSP allows no inline styles

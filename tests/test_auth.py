@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from mentormatch.accounts.models import AccountToken, User
+from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from tests.factories import make_member
 from tests.helpers import PASSWORD, csrf_from, link_in, log_in, outbox, submit
@@ -42,6 +43,31 @@ def test_signup_creates_an_unverified_account_and_sends_a_verification_link(app,
     assert "/auth/verify/" in message.text_body and "/auth/verify/" in message.html_body
     page = client.get("/auth/check-email").get_data(as_text=True)
     assert "siobhan.obriain@example.ac.uk" in page
+
+
+def test_the_check_email_page_sends_the_link_again(app, client):
+    submit(client, "/auth/signup", SIGNUP)
+    page = client.get("/auth/check-email").get_data(as_text=True)
+    assert 'action="/auth/check-email"' in page and "Send the link again" in page
+
+    response = submit(client, "/auth/check-email", {})
+    assert response.status_code == 303 and response.headers["Location"] == "/auth/check-email"
+    first, second = outbox(app)
+    assert first.kind == second.kind == "verify_email" and second.to_addr == "siobhan.obriain@example.ac.uk"
+    assert "a new link is on its way" in client.get("/auth/check-email").get_data(as_text=True)
+
+    # Confirmed already (or never signed up): the same answer, and nothing is sent.
+    with app.app_context():
+        db.session.execute(update(User).values(email_verified_at=utcnow()))
+        db.session.commit()
+    assert submit(client, "/auth/check-email", {}).status_code == 303
+    assert len(outbox(app)) == 2
+    # No address in this browser's session: back to signing up.
+    stranger = app.test_client()
+    other = stranger.get("/auth/check-email").get_data(as_text=True)
+    assert "Send the link again" not in other
+    response = submit(stranger, "/auth/check-email", {})
+    assert response.status_code == 303 and response.headers["Location"] == "/auth/signup"
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from mentormatch.profiles.models import Profile
 from mentormatch.profiles.search import DirectoryQuery, directory_select
 from mentormatch.profiles.service import fold_accents, normalise_tag, refresh_search_text
 from tests.conftest import make_test_config
-from tests.helpers import log_in
+from tests.helpers import log_in, outbox
 
 DOCTORS = {"foundation_doctor", "core_trainee", "specialty_trainee", "sas_doctor", "gp", "consultant"}
 REGISTRATION = {
@@ -221,6 +221,22 @@ def test_seeded_accounts_are_verified_onboarded_and_share_one_hash(app, runner):
             "academic_medicine",
             "cardiology",
         ]
+
+
+def test_most_demo_members_asked_for_digests_so_the_demo_sends_them(app, runner):
+    seed(runner, "--users", "120", "--seed", "5")
+    with app.app_context():
+        users = db.session.scalars(select(User)).all()
+        choices = Counter(user.digest_frequency if user.digest_opt_in else "never" for user in users)
+        assert choices["weekly"] > len(users) / 2 and choices["daily"] > 0 and choices["never"] > 0
+        assert all(user.digest_consent_at for user in users if user.digest_opt_in)
+        logins = [user for user in users if user.email in {p.email for p in DEMO_LOGINS.values()}]
+        assert [(user.digest_opt_in, user.digest_frequency) for user in logins] == [(True, "weekly")] * 3
+    result = runner.invoke(args=["digests", "send"])
+    sent = int(re.search(r"Digests: (\d+) sent", result.output).group(1))
+    assert result.exit_code == 0 and sent == choices["weekly"] + choices["daily"], result.output
+    subjects = {row.subject for row in outbox(app, DEMO_LOGINS["student"].email)}
+    assert subjects and all("new people to meet" in subject for subject in subjects)
 
 
 def test_the_directory_finds_seeded_people(app, runner):

@@ -194,7 +194,7 @@ def test_the_email_reads_well_in_both_parts(app):
     content = next_digest(app, mentee)
     with app.app_context():
         email = render_digest(content)
-    assert email.subject == "Your weekly MentorMatch digest: 1 suggested mentor"
+    assert email.subject == "1 new person to meet"
     assert "Dr Zoë &lt;Evans&gt;" in email.html and "Leeds &amp; York" in email.html  # escaped
     assert "Dr Zoë <Evans>" in email.text and "Leeds & York" in email.text  # plain, not escaped
     assert 'role="presentation"' in email.html and "prefers-color-scheme: dark" in email.html
@@ -278,7 +278,7 @@ def test_admin_previews_someones_next_digest_without_recording_it(app, client, l
     opt_in(app, mentee, lonely)
 
     page = client.get(f"/admin/digests/{mentee}").get_data(as_text=True)
-    assert "Your weekly MentorMatch digest: 1 suggested mentor" in page
+    assert "1 new person to meet" in page
     assert "Dr Tom Okafor" in page and "List-Unsubscribe" in page
     html = client.get(f"/admin/digests/{mentee}?format=html")
     assert html.mimetype == "text/html" and "attachment" in html.headers["Content-Disposition"]

@@ -156,13 +156,14 @@ def test_mentors_tab_shows_the_service_suggestions_with_score_and_reasons(app, p
         assert reasons and all(capitalised(reason) in card for reason in reasons)
         assert f'href="/people/{person}"' in card
         assert f'href="/requests/new/{person}?kind=mentoring"' in card
-        assert f'hx-get="/requests/new/{person}?kind=mentoring" hx-target="#ask-slot-{person}"' in card
+        ask = f'data-hx-get="/requests/new/{person}?kind=mentoring" data-hx-target="#ask-slot-{person}"'
+        assert ask in card
         assert f'id="ask-slot-{person}"' in card
     assert "Consultant" in html and "Leeds Teaching Hospitals · Yorkshire and the Humber" in html
     assert "Ask for mentoring" in html and "Not for me" in html and ">Connect<" not in html
-    assert '<a href="/matches?tab=mentors" hx-get="/matches?tab=mentors"' in html
+    assert '<a href="/matches?tab=mentors" data-hx-get="/matches?tab=mentors"' in html
     assert re.search(
-        r'tab=mentors" hx-target="#matches" hx-push-url="true" aria-current="true">Mentors', html
+        r'tab=mentors" data-hx-target="#matches" data-hx-push-url="true" aria-current="true">Mentors', html
     )
     assert 'aria-current="true">Peers' not in html
     assert re.search(r'<a href="/matches" aria-current="page">Matches</a>', html)  # the site navigation
@@ -204,7 +205,7 @@ def test_htmx_tab_switch_gets_the_panel_and_a_full_load_gets_the_page(priya, peo
     assert card_ids(fragment) == {people["bob"], people["cat"]}
     assert 'aria-current="true">Peers' in fragment  # the tab links come with the panel
     assert "data-focus-after-swap>Suggested peers</h2>" in fragment
-    assert '<div id="status"' in fragment and 'hx-swap-oob="true"' in fragment
+    assert '<div id="status"' in fragment and 'data-hx-swap-oob="true"' in fragment
     assert "2 suggested peers" in fragment
 
     # htmx restoring history asks without HX-Target: the whole page.
@@ -242,7 +243,8 @@ def test_the_ask_link_loads_the_inline_form_and_a_sent_request_leaves_the_list(a
 def test_not_for_me_with_htmx_hides_the_person_and_undo_brings_them_back(app, priya, people):
     bob = people["bob"]
     page = priya.get("/matches?tab=peers").get_data(as_text=True)
-    assert f'hx-post="/matches/dismiss/{bob}" hx-target="#match-{bob}" hx-swap="outerHTML"' in page
+    dismiss = f'data-hx-post="/matches/dismiss/{bob}" data-hx-target="#match-{bob}" data-hx-swap="outerHTML"'
+    assert dismiss in page
     headers = {**HTMX, "X-CSRFToken": csrf_from(page)}
 
     response = priya.post(f"/matches/dismiss/{bob}", data={"tab": "peers"}, headers=headers)
@@ -250,8 +252,8 @@ def test_not_for_me_with_htmx_hides_the_person_and_undo_brings_them_back(app, pr
     fragment = response.get_data(as_text=True)
     assert fragment.lstrip().startswith(f'<li class="card match-card match-dismissed" id="match-{bob}">')
     assert "You won&#39;t see Bob Brown in your suggestions again." in fragment
-    assert f'hx-post="/matches/undismiss/{bob}" hx-target="#match-{bob}"' in fragment
-    assert "<html" not in fragment and 'hx-swap-oob="true"' in fragment
+    assert f'data-hx-post="/matches/undismiss/{bob}" data-hx-target="#match-{bob}"' in fragment
+    assert "<html" not in fragment and 'data-hx-swap-oob="true"' in fragment
     assert card_ids(priya.get("/matches?tab=peers").get_data(as_text=True)) == {people["cat"]}
     with app.app_context():
         assert db.session.get(Dismissal, (people["priya"], bob)) is not None
@@ -354,7 +356,7 @@ def test_no_mentors_yet_says_to_try_peers_or_broaden(app, client):
     log_in(client, PRIYA)
     html = client.get("/matches?tab=mentors").get_data(as_text=True)
     assert "No approved mentors fit your profile yet" in html
-    assert '<a href="/matches?tab=peers" hx-get="/matches?tab=peers" hx-target="#matches"' in html
+    assert '<a href="/matches?tab=peers" data-hx-get="/matches?tab=peers" data-hx-target="#matches"' in html
     assert "try peers</a>" in html
     assert '<a href="/profile/focus">broaden your specialties and goals</a>' in html
     assert card_ids(html) == set()
@@ -447,14 +449,14 @@ def test_dashboard_shows_the_top_three_suggestions_and_requests_waiting(app, pri
     for _, percent, reason in top:
         assert f"<strong>{percent}% match</strong>" in section
         assert capitalised(reason) in section
-    assert '<a href="/matches">See all your matches</a>' in section
+    assert '<a class="button" href="/matches">See all your matches</a>' in section
     assert f'href="/matches?tab=mentors#match-{people["tom"]}"' in section
 
     waiting = html[html.index('<h2 id="waiting-title">') : html.index('<h2 id="top-title">')]
     assert "2 requests waiting for your answer." in waiting
     assert "Fay Fox</strong> would like to connect" in waiting and "Eve Evans" in waiting
-    assert '<a href="/requests">Answer your requests</a>' in waiting
-    assert "Your next steps" in html  # still there
+    assert '<a class="button" href="/requests">Answer your requests</a>' in waiting
+    assert "Your next step" in html  # still there, for what is left to do
 
 
 def test_dashboard_without_requests_or_suggestions_says_so(app, client):

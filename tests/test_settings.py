@@ -59,7 +59,7 @@ def test_password_change_by_htmx_returns_the_section_and_a_status_message(app, c
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in page and 'id="password-section"' in page
-    assert 'id="status"' in page and 'hx-swap-oob="true"' in page
+    assert 'id="status"' in page and 'data-hx-swap-oob="true"' in page
     assert "logged out everywhere else" in page
 
 

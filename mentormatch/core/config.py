@@ -30,6 +30,7 @@ DEFAULTS: dict[str, object] = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "MentorMatch <no-reply@mentormatch.example>",
+    "MAIL_REPLY_TO": None,  # the programme's address: every email's Reply-To, and its footer's advice
     "MAIL_TIMEOUT": 30,
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_DELIVER_AFTER_REQUEST": None,  # on in debug mode

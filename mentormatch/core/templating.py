@@ -22,6 +22,21 @@ def long_date(value: datetime) -> str:
     return f"{value:%-d %B %Y}"
 
 
+# Titles some people type into their name: "Dr Mei Nguyễn" is greeted as "Dr Nguyễn", not "Dr".
+TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame"})
+
+
+def first_name(name: str | None) -> str:
+    """How an email greets someone: their first name ("Mei"), a title with the surname
+    ("Dr Nguyễn"), or "there" when no name is known."""
+    words = (name or "").split()
+    if not words:
+        return "there"
+    if words[0].rstrip(".").lower() in TITLES and len(words) > 1:
+        return f"{words[0]} {words[-1]}"
+    return words[0]
+
+
 def init_templating(app: Flask, **area_globals: Callable[..., object]) -> None:
     """Register every filter and global the templates use; `area_globals` are the helpers of higher
     layers (what can be done about a person, time left on a request), passed in by create_app."""
@@ -31,6 +46,7 @@ def init_templating(app: Flask, **area_globals: Callable[..., object]) -> None:
     env.filters["long_date"] = long_date
     env.filters["london"] = london
     env.filters["message_html"] = message_html
+    env.filters["first_name"] = first_name
     env.globals.update(
         absolute_url=absolute_url,
         field_attributes=field_attributes,

@@ -8,6 +8,7 @@ generated tsvector column fill in from it as the rows go in.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
-from mentormatch.demo.generate import DemoPerson
+from mentormatch.demo.generate import EMAIL_DOMAIN, DemoPerson
 from mentormatch.mentors import applications
 from mentormatch.mentors.models import PENDING
 from mentormatch.profiles.models import (
@@ -30,6 +31,17 @@ from mentormatch.profiles.models import (
 from mentormatch.profiles.service import refresh_search_text
 
 CHUNK = 2000
+# The demo logins read their digests: each is weekly, whatever the rule below gives.
+WEEKLY_DIGEST_LOGINS = {f"{role}@{EMAIL_DOMAIN}" for role in ("admin", "student", "mentor")}
+
+
+def digest_choice(email: str) -> str | None:
+    """Who asked for digests, and how often: most people weekly, one in ten daily, about one in
+    seven never (None). Decided by the address, so a seed's people stay the same people."""
+    if email in WEEKLY_DIGEST_LOGINS:
+        return "weekly"
+    bucket = zlib.crc32(email.encode()) % 20
+    return "daily" if bucket < 2 else None if bucket < 5 else "weekly"
 
 
 def search_text(person: DemoPerson) -> tuple[str, str]:
@@ -100,7 +112,11 @@ def _tag_ids(names: list[str]) -> dict[str, int]:
 
 
 def _account(person: DemoPerson, password_hash: str, joined: datetime) -> dict:
+    digest = digest_choice(person.email)
     return {
+        "digest_opt_in": digest is not None,
+        "digest_frequency": digest or "weekly",
+        "digest_consent_at": joined if digest else None,
         "email": person.email,
         "name": person.name,
         "career_stage": person.career_stage,

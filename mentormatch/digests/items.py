@@ -86,21 +86,20 @@ class DigestContent:
         }
 
     def summary(self) -> str:
-        """The subject's second half: '2 suggested mentors, 1 request to answer'."""
+        """The subject: the news first, most pressing first ('1 request to answer · 6 new people to meet')."""
         parts = []
         if self.received:
             parts.append(_count(len(self.received), "request to answer", "requests to answer"))
         if self.connections:
             parts.append(_count(len(self.connections), "new connection", "new connections"))
-        if self.mentors:
-            parts.append(_count(len(self.mentors), "suggested mentor", "suggested mentors"))
-        if self.peers:
-            parts.append(_count(len(self.peers), "suggested peer", "suggested peers"))
+        if self.mentors or self.peers:
+            people = len(self.mentors) + len(self.peers)
+            parts.append(_count(people, "new person to meet", "new people to meet"))
         if self.applications_new:
-            parts.append(_count(self.applications_new, "mentor application", "mentor applications"))
+            parts.append(_count(self.applications_new, "new mentor application", "new mentor applications"))
         if self.sent and not parts:
             parts.append(_count(len(self.sent), "request still waiting", "requests still waiting"))
-        return ", ".join(parts)
+        return " · ".join(parts)
 
 
 def _count(n: int, one: str, many: str) -> str:

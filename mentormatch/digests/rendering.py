@@ -12,6 +12,8 @@ from mentormatch.digests.items import DigestContent
 from mentormatch.digests.periods import local_time
 from mentormatch.digests.tokens import make_unsubscribe_token
 
+REASONS_SHOWN = 3  # a suggestion's best reasons, one short line each; the rest are on /matches
+
 
 @dataclass(frozen=True)
 class RenderedDigest:
@@ -72,8 +74,9 @@ def render_digest(content: DigestContent, links: Links | None = None) -> Rendere
         "admin_queue_link": links.admin_mentor_queue() if content.applications_waiting else None,
         "since": f"{local_time(content.since):%A %-d %B}",  # "Monday 16 November"
         "subject": "",
+        "reasons_shown": REASONS_SHOWN,
     }
-    subject = f"Your {content.frequency} MentorMatch digest: {content.summary()}"
+    subject = content.summary()  # the sender is MentorMatch; the subject is the news
     if len(subject) > 200:
         subject = subject[:199] + "…"
     context["subject"] = subject

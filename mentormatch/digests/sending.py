@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from mentormatch.accounts.models import User
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
+from mentormatch.core.mail import message_id_domain
 from mentormatch.core.mail.delivery import deliver_pending
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.content import BULK_SUGGESTIONS_FROM, Suggestions, build_digests
@@ -136,7 +137,7 @@ def _prepare_batch(
     dry_run: bool,
 ) -> None:
     contents = build_digests(users, now, suggestions)
-    domain = links.base.hostname or "mentormatch.local"
+    domain = message_id_domain()  # the sender's, as for every other email
     ledger: list[dict] = []
     emails: dict[int, dict] = {}
     for content in contents:

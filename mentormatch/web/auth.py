@@ -73,6 +73,26 @@ def check_email() -> ResponseReturnValue:
     return render_template("auth/check_email.html", email=session.get("check_email"))
 
 
+@bp.post("/check-email")
+@limiter.limit(lambda: _limit("RATELIMIT_RESET"))
+def resend_after_signup() -> ResponseReturnValue:
+    """Send the verification link again to the address just signed up with (kept in the session).
+
+    The same answer whether or not that address has an account waiting to be confirmed.
+    """
+    email = session.get("check_email")  # the CSRF token is checked for every POST
+    if not email:
+        return redirect(url_for("auth.signup"), 303)
+    user = service.find_user(email)
+    if user is not None and not user.is_verified:
+        service.send_verification(user)
+        db.session.commit()
+    flash(
+        f"If {email} is waiting to be confirmed, a new link is on its way. It works for 48 hours.", "success"
+    )
+    return redirect(url_for("auth.check_email"), 303)
+
+
 @bp.get("/verify/<token>")
 def verify_email(token: str) -> ResponseReturnValue:
     """Confirm an email address from the link we sent."""

@@ -30,6 +30,7 @@ from mentormatch.mentoring.forms import AskForm, ReasonForm
 from mentormatch.mentoring.lists import connections_for, requests_for
 from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
 from mentormatch.profiles.listing import listed_member_or_404
+from mentormatch.web.matching import at_top_stage
 
 bp = Blueprint("mentoring", __name__)
 
@@ -91,7 +92,7 @@ def ask(user_id: int) -> ResponseReturnValue:
     problem = request_problem(me, person, kind)
     if problem is None and form.validate_on_submit():
         try:
-            send_request(me, person, kind, form.message.data)
+            sent = send_request(me, person, kind, form.message.data)
         except RequestProblem as error:  # lost a race with another tab: nothing was written
             db.session.rollback()
             problem = str(error)
@@ -99,7 +100,9 @@ def ask(user_id: int) -> ResponseReturnValue:
             db.session.commit()
             done = f"Request sent to {person.display_name}. They have {ANSWER_WITHIN.days} days to answer."
             if is_htmx():
-                return render_fragment("mentoring/_sent.html", status_message=done, person=person, kind=kind)
+                return render_fragment(
+                    "mentoring/_sent.html", status_message=done, person=person, kind=kind, request_=sent
+                )
             flash(done, "success")
             return redirect(url_for("mentoring.requests"), 303)
     status = 409 if problem and request.method == "POST" else 422 if form.errors else 200
@@ -224,7 +227,17 @@ def connections() -> ResponseReturnValue:
     groups: dict[str, list[Connection]] = {"mentor": [], "mentee": [], "peer": []}
     for connection in connections_for(me):
         groups[connection.role_of(me)].append(connection)
-    return render_template("mentoring/connections.html", me=me, groups=groups)
+    # A section only for what someone can have: students don't mentor, nobody is above a consultant.
+    shown = [
+        role
+        for role, possible in (
+            ("mentor", not at_top_stage(me)),
+            ("mentee", me.career_stage != "medical_student"),
+            ("peer", True),
+        )
+        if possible or groups[role]
+    ]
+    return render_template("mentoring/connections.html", me=me, groups=groups, shown=shown)
 
 
 @bp.route("/connections/<int:connection_id>/end", methods=["GET", "POST"])

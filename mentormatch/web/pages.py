@@ -1,10 +1,11 @@
-"""The front door: landing page, dashboard, privacy notice, terms and the health check."""
+"""The front door: landing page, dashboard, privacy notice, terms, the icons and the health check."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import text
@@ -27,6 +28,7 @@ class NextStep:
     detail: str
     done: bool
     link: str | None = None
+    action: str = "Go to this step"  # the words on its button
 
 
 def next_steps(user: User) -> list[NextStep]:
@@ -44,12 +46,14 @@ def next_steps(user: User) -> list[NextStep]:
             "Four short steps: about you, specialties and goals, interests, what you're looking for.",
             profile is not None and profile.onboarded_at is not None,
             url_for("profiles.edit_step", slug="about"),
+            "Set up your profile",
         ),
         NextStep(
             f"Strengthen your profile ({strength.percent}%)",
             " ".join(strength.hints[:2]),
             strength.percent >= 80,
             url_for("profiles.show", user_id=user.id),
+            "See what to add",
         ),
     ]
 
@@ -105,6 +109,45 @@ def privacy() -> ResponseReturnValue:
 def terms() -> ResponseReturnValue:
     """The terms of use."""
     return render_template("pages/terms.html")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """The icon browsers ask for at the site's root, whatever the page says (1.4 KB, read whole)."""
+    icon = Path(current_app.static_folder or "", "icons", "favicon.ico").read_bytes()
+    response = Response(icon, mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest() -> ResponseReturnValue:
+    """The web app manifest: the name, colours and icons a phone uses for a home-screen shortcut."""
+    icons = [
+        {
+            "src": url_for("static", filename=f"icons/icon-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+        }
+        for size in (192, 512)
+    ]
+    icons.append(
+        {"src": url_for("static", filename="icons/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}
+    )
+    body = {
+        "name": "MentorMatch",
+        "short_name": "MentorMatch",
+        "description": "Mentors and peers for medical students and junior doctors.",
+        "start_url": url_for("pages.index"),
+        "display": "standalone",
+        "background_color": "#f3f5f7",
+        "theme_color": "#0b5563",
+        "icons": icons,
+    }
+    response = current_app.json.response(body)
+    response.mimetype = "application/manifest+json"
+    return response
 
 
 @bp.get("/healthz")

@@ -35,6 +35,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from mentormatch import ROOT, create_app
 from mentormatch.core.extensions import db
 from mentormatch.core.htmx import HTMX_URL
+from tests.browser import markup
 from tests.conftest import make_test_config
 from tests.helpers import outbox
 from tests.smtp_server import SMTPServer, smtp_settings
@@ -265,9 +266,24 @@ def _script_from_node_modules(route: Route, path: Path) -> None:
     )
 
 
+@pytest.fixture(scope="session")
+def checked_markup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[markup.Collected]:
+    """Every HTML page and fragment the session's browsers received, checked with the Nu HTML
+    checker when the session ends: an error in any of them fails the session's last test."""
+    collected = markup.Collected()
+    yield collected
+    problems = markup.missing()
+    if problems:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("The markup check can't run in CI; missing: " + "; ".join(problems))
+        return
+    errors = collected.check(tmp_path_factory.mktemp("markup"))
+    assert not errors, f"the Nu HTML checker found {len(errors)} errors:\n" + "\n".join(errors)
+
+
 @pytest.fixture
 def new_context(
-    browser: Browser, live_server: LiveServer, browser_errors: BrowserErrors
+    browser: Browser, live_server: LiveServer, browser_errors: BrowserErrors, checked_markup: markup.Collected
 ) -> Iterator[Callable[..., BrowserContext]]:
     """new_context(**options) makes a browser context on the live server, with htmx routed and errors
     recorded; options go to Playwright's browser.new_context (e.g. java_script_enabled=False).
@@ -305,6 +321,7 @@ def new_context(
         context.add_init_script(REPORT_CSP)
         context.on("console", on_console)
         context.on("weberror", lambda error: browser_errors.errors.append(f"page error: {error.error}"))
+        context.on("response", checked_markup.add)
         contexts.append(context)
         return context
 

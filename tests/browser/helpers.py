@@ -17,6 +17,8 @@ from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import refresh_search_text, tags_named
 from tests.helpers import PASSWORD
 
+MATCHES_EMAIL = "priya@example.ac.uk"
+MATCHES_MENTOR = "tom@example.org"
 # Pages answered with 4xx on purpose (a form with errors, an unknown URL) log this in Chromium.
 FAILED_LOAD = r"Failed to load resource: the server responded with a status of {}"
 
@@ -36,7 +38,8 @@ def log_in(page: Page, email: str, password: str = PASSWORD, next_path: str | No
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    # Attached, not visible: on a phone the Log out button is in the closed menu.
+    expect(page.locator('form[action="/auth/logout"]')).to_be_attached()
 
 
 def tab_to(page: Page, target: Locator, most: int = 40) -> None:
@@ -98,3 +101,68 @@ def add_members(app: Flask, members: Iterable[dict[str, Any]]) -> list[int]:
             users.append(user)
         db.session.commit()
         return [user.id for user in users]
+
+
+def add_people_who_fit(app: Flask) -> dict[str, int]:
+    """Priya (MATCHES_EMAIL), a student, with two mentors (Tom at MATCHES_MENTOR, Ann) and two peers
+    (Bob, Cat) who fit her; their ids by first name."""
+    ids = add_members(
+        app,
+        [
+            {
+                "name": "Priya Shah",
+                "email": MATCHES_EMAIL,
+                "password": PASSWORD,
+                "stage": "medical_student",
+                "organisation": "University of Leeds",
+                "region": "yorkshire_humber",
+                "specialties": ["cardiology"],
+                "goals": ["exams", "research"],
+                "interests": ["cycling"],
+                "about": "Fourth-year student in Leeds who loves cardiology and wants to do research.",
+            },
+            {
+                "name": "Tom Okafor",
+                "email": MATCHES_MENTOR,
+                "stage": "consultant",
+                "organisation": "Leeds Teaching Hospitals",
+                "region": "yorkshire_humber",
+                "specialties": ["cardiology"],
+                "offers": ["exams", "research"],
+                "interests": ["cycling"],
+                "offers_mentoring": True,
+                "mentor_status": "approved",
+                "mentor_capacity": 3,
+                "about": "Consultant cardiologist; I supervise research and teach for finals.",
+            },
+            {
+                "name": "Ann Lee",
+                "stage": "specialty_trainee",
+                "organisation": "Sheffield Teaching Hospitals",
+                "region": "yorkshire_humber",
+                "specialties": ["cardiology"],
+                "offers": ["exams"],
+                "offers_mentoring": True,
+                "mentor_status": "approved",
+                "mentor_capacity": 2,
+            },
+            {
+                "name": "Bob Brown",
+                "stage": "medical_student",
+                "organisation": "University of Manchester",
+                "region": "north_west",
+                "specialties": ["cardiology"],
+                "goals": ["exams"],
+                "interests": ["cycling"],
+            },
+            {
+                "name": "Cat Jones",
+                "stage": "foundation_doctor",
+                "organisation": "North Bristol NHS Trust",
+                "region": "south_west",
+                "specialties": ["cardiology"],
+                "goals": ["research"],
+            },
+        ],
+    )
+    return dict(zip(("priya", "tom", "ann", "bob", "cat"), ids, strict=True))

@@ -9,7 +9,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import (
-    add_members,
+    MATCHES_EMAIL,
+    MATCHES_MENTOR,
+    add_people_who_fit,
     log_in,
     mark_document,
     path_of,
@@ -19,10 +21,9 @@ from tests.browser.helpers import (
     wait_for_htmx,
 )
 from tests.browser.test_accessibility import describe, run_axe
-from tests.helpers import PASSWORD
 
-EMAIL = "priya@example.ac.uk"
-TOM_EMAIL = "tom@example.org"
+EMAIL = MATCHES_EMAIL
+TOM_EMAIL = MATCHES_MENTOR
 # The name's hidden part is a separate box (position: absolute), so Playwright's name has a space there.
 NOT_FOR_BOB = re.compile(r"^Not for me ?: Bob Brown$")
 UNDO_BOB = re.compile(r"^Undo ?: show Bob Brown again$")
@@ -31,66 +32,7 @@ UNDO_BOB = re.compile(r"^Undo ?: show Bob Brown again$")
 @pytest.fixture
 def people(live_server: LiveServer) -> dict[str, int]:
     """Priya, a student, with two mentors and two peers who fit her."""
-    ids = add_members(
-        live_server.app,
-        [
-            {
-                "name": "Priya Shah",
-                "email": EMAIL,
-                "password": PASSWORD,
-                "stage": "medical_student",
-                "organisation": "University of Leeds",
-                "region": "yorkshire_humber",
-                "specialties": ["cardiology"],
-                "goals": ["exams", "research"],
-                "interests": ["cycling"],
-                "about": "Fourth-year student in Leeds who loves cardiology and wants to do research.",
-            },
-            {
-                "name": "Tom Okafor",
-                "email": TOM_EMAIL,
-                "stage": "consultant",
-                "organisation": "Leeds Teaching Hospitals",
-                "region": "yorkshire_humber",
-                "specialties": ["cardiology"],
-                "offers": ["exams", "research"],
-                "interests": ["cycling"],
-                "offers_mentoring": True,
-                "mentor_status": "approved",
-                "mentor_capacity": 3,
-                "about": "Consultant cardiologist; I supervise research and teach for finals.",
-            },
-            {
-                "name": "Ann Lee",
-                "stage": "specialty_trainee",
-                "organisation": "Sheffield Teaching Hospitals",
-                "region": "yorkshire_humber",
-                "specialties": ["cardiology"],
-                "offers": ["exams"],
-                "offers_mentoring": True,
-                "mentor_status": "approved",
-                "mentor_capacity": 2,
-            },
-            {
-                "name": "Bob Brown",
-                "stage": "medical_student",
-                "organisation": "University of Manchester",
-                "region": "north_west",
-                "specialties": ["cardiology"],
-                "goals": ["exams"],
-                "interests": ["cycling"],
-            },
-            {
-                "name": "Cat Jones",
-                "stage": "foundation_doctor",
-                "organisation": "North Bristol NHS Trust",
-                "region": "south_west",
-                "specialties": ["cardiology"],
-                "goals": ["research"],
-            },
-        ],
-    )
-    return dict(zip(("priya", "tom", "ann", "bob", "cat"), ids, strict=True))
+    return add_people_who_fit(live_server.app)
 
 
 def expect_no_axe_violations(page: Page, live_server: LiveServer, what: str) -> None:

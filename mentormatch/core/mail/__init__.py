@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from email.utils import make_msgid
-from urllib.parse import urlsplit
+from email.utils import make_msgid, parseaddr
 
 from flask import current_app, g, has_request_context, render_template
 
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
+
+
+def message_id_domain() -> str:
+    """The domain for Message-IDs: the sender's own (a mail provider checks they agree), never the host's."""
+    address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    return address.rpartition("@")[2] or "mentormatch.local"
+
+
+def new_message_id() -> str:
+    """A fresh Message-ID on the sender's domain."""
+    return make_msgid(domain=message_id_domain())
 
 
 def send_email(
@@ -20,9 +30,8 @@ def send_email(
     It joins the caller's transaction: if the change that caused it rolls back, it is never sent.
     """
     context.setdefault("subject", subject)
-    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "mentormatch.local"
     message = OutboxMessage(
-        message_id=make_msgid(domain=domain),
+        message_id=new_message_id(),
         kind=kind,
         to_addr=to,
         subject=subject,

@@ -154,6 +154,12 @@ def _text_part(subtype: str, text: str, eight_bit: bool) -> bytes:
     return head.encode("ascii") + body
 
 
+def _reply_to() -> list[bytes]:
+    """Reply-To: the programme's own address (MAIL_REPLY_TO), when there is one: replies reach people."""
+    address = current_app.config.get("MAIL_REPLY_TO")
+    return [_header("Reply-To", address)] if address else []
+
+
 def build_message(row: OutboxMessage) -> OutgoingEmail:
     """The message for an outbox row, its headers written once."""
     sender, from_line = _sender(current_app.config["MAIL_DEFAULT_SENDER"])
@@ -161,6 +167,7 @@ def build_message(row: OutboxMessage) -> OutgoingEmail:
     headers = [
         from_line,
         _header("To", row.to_addr, _INTERNATIONAL if international else _FOLD_78),
+        *_reply_to(),
         _header("Subject", row.subject),
         _header("Date", format_datetime(row.created_at)),
         # Kept from the first attempt, so a retried message is recognisably the same one.
