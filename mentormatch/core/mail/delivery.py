@@ -17,10 +17,11 @@ from mentormatch.core.mail.backends import (
     PermanentFailure,
     ServerUnavailable,
     TemporaryFailure,
+    Unconfirmed,
     make_backend,
 )
 from mentormatch.core.mail.message import build_message
-from mentormatch.core.mail.models import OutboxMessage
+from mentormatch.core.mail.models import UNCONFIRMED, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,15 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    unconfirmed: int = 0  # handed over, but the server's reply never came: not sent again
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed + self.unconfirmed
 
     def __str__(self) -> str:
-        return f"sent {self.sent}, will retry {self.retrying}, failed {self.failed}"
+        line = f"sent {self.sent}, will retry {self.retrying}, failed {self.failed}"
+        return f"{line}, unconfirmed {self.unconfirmed}" if self.unconfirmed else line
 
 
 def backoff(attempts: int) -> timedelta:
@@ -102,6 +109,11 @@ def deliver_pending(limit: int = 100, now: datetime | None = None, kind: str | N
                 break
             except (TemporaryFailure, PermanentFailure) as error:
                 _record_failure(row, token, error, now, max_attempts, report)
+            except Unconfirmed as error:
+                # At most once: a second copy is worse than asking the operator to look.
+                log.warning("Email %s to %s may or may not have arrived: %s", row.id, row.to_addr, error)
+                _finish(row, token, sent_at=utcnow(), last_error=f"{UNCONFIRMED}{error}"[:500])
+                report.unconfirmed += 1
             else:
                 _finish(row, token, sent_at=utcnow())
                 report.sent += 1

@@ -1,0 +1,147 @@
+"""SMTP servers that misbehave: one that hangs up mid-batch, one too slow to answer, and the
+ambiguous case where the whole message went over but no reply came back.
+
+A real aiosmtpd server on loopback; time moves forward through deliver_pending(now=...). After
+recovery every message has arrived exactly once, and the ambiguous one is counted, not doubled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from mentormatch.core.database import utcnow
+from tests.helpers import outbox
+from tests.smtp_server import RecordingHandler, SMTPServer, free_port
+from tests.test_mail import counts, deliver, queue, received_ids
+
+SLOW = 1.5  # seconds the server takes, against a MAIL_TIMEOUT of 1
+
+
+@dataclass
+class MisbehavingHandler(RecordingHandler):
+    """Hangs up or dawdles at the moments the test names, once each.
+
+    `hang_up_at_mail`: the nth MAIL FROM (counted from 1) gets no reply, the connection closes.
+    `hang_up_after_data`: the nth message is taken, then the connection closes with no reply.
+    `slow_rcpt` / `slow_data`: the next RCPT or DATA reply comes SLOW seconds late (DATA: taken first).
+    """
+
+    mails: int = 0
+    datas: int = 0
+    hang_up_at_mail: int = 0
+    hang_up_after_data: int = 0
+    slow_rcpt: bool = False
+    slow_data: bool = False
+    transcript: list[str] = field(default_factory=list)
+
+    async def handle_MAIL(self, server, session, envelope, address: str, mail_options) -> str:
+        self.mails += 1
+        if self.mails == self.hang_up_at_mail:
+            server.transport.close()
+            return "250 OK"  # never reaches the client
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address: str, rcpt_options) -> str:
+        if self.slow_rcpt:
+            self.slow_rcpt = False
+            await asyncio.sleep(SLOW)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        reply = await super().handle_DATA(server, session, envelope)
+        self.datas += 1
+        if self.datas == self.hang_up_after_data:
+            server.transport.close()
+        elif self.slow_data:
+            self.slow_data = False
+            await asyncio.sleep(SLOW)
+        return reply
+
+
+@pytest.fixture
+def server():
+    handler = MisbehavingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SMTPServer(handler, controller, port)
+    controller.stop()
+
+
+@pytest.fixture
+def app_config(server):
+    return {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_TIMEOUT": 1}
+
+
+def addresses(count: int) -> list[str]:
+    return [f"member{n}@example.org" for n in range(count)]
+
+
+def test_a_server_that_hangs_up_mid_batch_loses_and_doubles_nothing(app, server):
+    ids = queue(app, *addresses(5))
+    server.handler.hang_up_at_mail = 3  # before the third message is handed over
+    now = utcnow()
+
+    assert counts(deliver(app, now=now)) == (4, 1, 0)  # the rest go on a fresh connection
+    [waiting] = [row for row in outbox(app) if row.status == "queued"]
+    assert waiting.message_id == ids[2] and waiting.attempts == 1
+    assert "connection lost" in waiting.last_error
+
+    assert counts(deliver(app, now=now + timedelta(minutes=1))) == (1, 0, 0)
+    assert counts(deliver(app, now=now + timedelta(days=1))) == (0, 0, 0)
+    assert received_ids(server) == Counter(ids)
+    assert {row.status for row in outbox(app)} == {"sent"}
+
+
+def test_a_server_too_slow_to_answer_makes_the_batch_wait_then_everything_goes_once(app, server):
+    ids = queue(app, *addresses(4))
+    server.handler.slow_rcpt = True
+    now = utcnow()
+
+    report = deliver(app, now=now)
+    assert counts(report) == (0, 4, 0)  # one time-out, not one per message
+    rows = outbox(app)
+    assert all("too slow" in row.last_error for row in rows)
+    assert server.received == []
+
+    assert counts(deliver(app, now=now + timedelta(minutes=1))) == (4, 0, 0)
+    assert counts(deliver(app, now=now + timedelta(days=1))) == (0, 0, 0)
+    assert received_ids(server) == Counter(ids)
+
+
+@pytest.mark.parametrize("how", ["hangs up", "answers too late"])
+def test_a_message_taken_without_a_reply_is_counted_not_sent_twice(app, server, how):
+    ids = queue(app, *addresses(3))
+    if how == "hangs up":
+        server.handler.hang_up_after_data = 2
+    else:
+        server.handler.slow_data = True
+    now = utcnow()
+
+    report = deliver(app, now=now)
+    assert report.unconfirmed == 1 and report.sent == 2 and report.retrying == report.failed == 0
+    rows = {row.message_id: row for row in outbox(app)}
+    ambiguous = ids[1] if how == "hangs up" else ids[0]
+    assert rows[ambiguous].status == "unconfirmed"
+    assert rows[ambiguous].last_error.startswith("unconfirmed: the server took the whole message")
+    assert rows[ambiguous].sent_at is not None
+
+    assert counts(deliver(app, now=now + timedelta(days=1))) == (0, 0, 0)
+    assert received_ids(server) == Counter(ids)  # the server did take it: exactly once
+
+
+def test_mail_deliver_prints_the_unconfirmed_count(app, server, runner):
+    queue(app, *addresses(2))
+    server.handler.hang_up_after_data = 1
+    result = runner.invoke(args=["mail", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Mail: sent 1, will retry 0, failed 0, unconfirmed 1.\n"
