@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from mentormatch.core.database import utcnow
+from mentormatch.core.mail.delivery import unfinished
 from tests.helpers import outbox
 from tests.smtp_server import RecordingHandler, SMTPServer, free_port
 from tests.test_mail import counts, deliver, queue, received_ids
@@ -38,7 +43,7 @@ class MisbehavingHandler(RecordingHandler):
     hang_up_after_data: int = 0
     slow_rcpt: bool = False
     slow_data: bool = False
-    transcript: list[str] = field(default_factory=list)
+    after_data: dict[int, Callable[[], None]] = field(default_factory=dict)  # run after the nth message
 
     async def handle_MAIL(self, server, session, envelope, address: str, mail_options) -> str:
         self.mails += 1
@@ -59,6 +64,8 @@ class MisbehavingHandler(RecordingHandler):
     async def handle_DATA(self, server, session, envelope) -> str:
         reply = await super().handle_DATA(server, session, envelope)
         self.datas += 1
+        if self.datas in self.after_data:
+            self.after_data[self.datas]()
         if self.datas == self.hang_up_after_data:
             server.transport.close()
         elif self.slow_data:
@@ -145,3 +152,38 @@ def test_mail_deliver_prints_the_unconfirmed_count(app, server, runner):
     result = runner.invoke(args=["mail", "deliver"])
     assert result.exit_code == 0, result.output
     assert result.output == "Mail: sent 1, will retry 0, failed 0, unconfirmed 1.\n"
+
+
+def test_the_database_lost_after_the_server_took_a_message_sends_it_once(pg_app, server):
+    """The message is delivered, then it can't be marked sent: it stays claimed, and the next run
+    marks it sent first thing, rather than sending it again."""
+    app = pg_app
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5)
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = url.database
+
+    def database_away() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                {"name": name},
+            )
+
+    ids = queue(app, *addresses(3))
+    server.handler.after_data[2] = database_away
+    try:
+        with pytest.raises(OperationalError):
+            deliver(app)
+        assert len(unfinished()) == 1
+        assert received_ids(server) == Counter(ids[:2])
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+
+    assert counts(deliver(app)) == (1, 0, 0)  # the second is marked sent, the third goes
+    assert unfinished() == []
+    assert received_ids(server) == Counter(ids)
+    assert {row.status for row in outbox(app)} == {"sent"}
