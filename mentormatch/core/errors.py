@@ -122,6 +122,8 @@ def retry_reads_once(app: Flask) -> None:
             if request.method not in ("GET", "HEAD") or not is_dropped_connection(error):
                 raise
             _forget_the_connection()
+            # The signed-in member was loaded in the session just dropped: load them afresh.
+            g.pop("_login_user", None)
             app.logger.warning("Database connection dropped; reading %s once more", request.path)
             return dispatch()
 
