@@ -100,6 +100,15 @@ def dropping_app(pg_app: Flask) -> Iterator[tuple[Flask, dict]]:
         drop_my_connection_once()
         return {"me": current_user.name}
 
+    def dropped_after_the_view():
+        users = db.session.execute(text("SELECT count(*) FROM user_account")).scalar()
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        with killer.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            other.commit()
+        return {"users": users}
+
+    pg_app.add_url_rule("/test/dropped-after", view_func=dropped_after_the_view, methods=["GET"])
     pg_app.add_url_rule("/test/read", view_func=drop_my_connection_once, methods=["GET"])
     pg_app.add_url_rule("/test/read-signed-in", view_func=drop_my_connection_signed_in, methods=["GET"])
     pg_app.add_url_rule("/test/write", "write", view_func=drop_my_connection_once, methods=["POST"])
@@ -132,6 +141,15 @@ def test_a_signed_in_read_that_loses_its_connection_loads_its_member_afresh(drop
     response = client.get("/test/read-signed-in")
     assert response.status_code == 200 and response.get_json() == {"me": "Nia Okafor"}
     assert runs["count"] == 2
+
+
+def test_a_connection_dropped_after_the_view_leaves_the_answer_alone(dropping_app):
+    """Closing the request's session finds the connection gone: the answer still goes out."""
+    app, _ = dropping_app
+    client = app.test_client()
+    response = client.get("/test/dropped-after")
+    assert response.status_code == 200 and response.get_json() == {"users": 0}
+    assert client.get("/test/read").status_code == 200  # and the pool carries on
 
 
 def test_a_write_that_loses_its_connection_is_not_retried(dropping_app):
