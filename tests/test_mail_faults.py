@@ -15,11 +15,13 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from mentormatch.core.database import utcnow
+from mentormatch.core.extensions import db
+from mentormatch.core.mail import delivery
 from mentormatch.core.mail.delivery import unfinished
 from tests.helpers import outbox
 from tests.smtp_server import RecordingHandler, SMTPServer, free_port
@@ -72,6 +74,13 @@ class MisbehavingHandler(RecordingHandler):
             self.slow_data = False
             await asyncio.sleep(SLOW)
         return reply
+
+
+@pytest.fixture(autouse=True)
+def _nothing_unfinished_left_over():
+    """What a batch cut short leaves for the next run is per process: never for the next test."""
+    yield
+    delivery._unfinished.clear()
 
 
 @pytest.fixture
@@ -187,3 +196,36 @@ def test_the_database_lost_after_the_server_took_a_message_sends_it_once(pg_app,
     assert unfinished() == []
     assert received_ids(server) == Counter(ids)
     assert {row.status for row in outbox(app)} == {"sent"}
+
+
+def test_a_claim_cut_short_by_the_database_is_released_by_the_next_run(pg_app, smtp_server):
+    """The claim is committed, then reading the claimed rows loses the connection: the next run
+    releases that claim at once instead of leaving the messages to wait out the five-minute lease."""
+    app = pg_app
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    ids = queue(app, *addresses(2))
+    with app.app_context():
+        engine = db.engine
+    killer = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    dropped = []
+
+    def drop_the_read(connection, cursor, statement, parameters, context, executemany):
+        if not dropped and statement.lstrip().startswith("SELECT") and "claim_token =" in statement:
+            dropped.append(statement)
+            pid = cursor.connection.info.backend_pid
+            with killer.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                other.commit()
+
+    event.listen(engine, "before_cursor_execute", drop_the_read)
+    try:
+        with pytest.raises(OperationalError):
+            deliver(app)
+        assert smtp_server.received == []
+        assert all(row.claim_token for row in outbox(app))  # claimed, and nobody knows by whom
+    finally:
+        event.remove(engine, "before_cursor_execute", drop_the_read)
+        killer.dispose()
+    assert counts(deliver(app)) == (2, 0, 0)
+    assert received_ids(smtp_server) == Counter(ids)

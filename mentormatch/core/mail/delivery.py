@@ -50,9 +50,11 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** (attempts - 1), 60))
 
 
-def claim_batch(limit: int, now: datetime, kind: str | None = None) -> tuple[str, list[OutboxMessage]]:
+def claim_batch(
+    limit: int, now: datetime, kind: str | None = None, token: str | None = None
+) -> tuple[str, list[OutboxMessage]]:
     """Take up to `limit` due messages (only `kind`, if given); no other worker gets the same ones."""
-    token = uuid.uuid4().hex
+    token = token or uuid.uuid4().hex
     claimable = (
         OutboxMessage.sent_at.is_(None),
         OutboxMessage.failed_at.is_(None),
@@ -90,7 +92,14 @@ def deliver_pending(limit: int = 100, now: datetime | None = None, kind: str | N
     now = now or utcnow()
     report = DeliveryReport()
     settle_unfinished()
-    token, rows = claim_batch(limit, now, kind)
+    token = uuid.uuid4().hex
+    try:
+        _, rows = claim_batch(limit, now, kind, token)
+    except Exception:
+        # The claim may have been committed before the database went away: the next run
+        # releases it, rather than leaving those messages to wait out the lease.
+        _unfinished[token] = {}
+        raise
     if not rows:
         return report
     # Each message's outcome is committed on its own. Detached (this worker owns them while
