@@ -9,13 +9,10 @@ from flask.cli import AppGroup
 
 from mentormatch.core.commands import forget_the_connection, needs_database
 from mentormatch.core.errors import DATABASE_AWAY
-from mentormatch.core.mail.delivery import deliver_pending, settle_unfinished, unfinished
+from mentormatch.core.mail.delivery import deliver_pending
 
 # How long a worker waits at most between tries while the database is away.
 MAX_WAIT = 60.0
-# How long a one-shot run waits for the database to mark sent what it delivered meanwhile
-# (well inside the five-minute claim, after which those messages would go again).
-SETTLE_WAIT = 120.0
 
 mail_cli = AppGroup("mail", help="Email delivery.")
 
@@ -31,7 +28,7 @@ def deliver_command(loop: bool, batch: int, interval: float) -> None:
     time up to a minute, and carries on when the database is back.
     """
     if not loop:
-        click.echo(f"Mail: {needs_database(_deliver_once)(batch)}.")
+        click.echo(f"Mail: {needs_database(deliver_pending)(limit=batch)}.")
         return
     wait = interval
     while True:
@@ -51,25 +48,3 @@ def deliver_command(loop: bool, batch: int, interval: float) -> None:
         # Go straight on while there is a backlog; otherwise wait for new mail.
         if report.handled < batch:
             time.sleep(interval)
-
-
-def _deliver_once(batch: int):
-    """One batch; if the database goes away after the server took some of it, wait to record them."""
-    try:
-        return deliver_pending(limit=batch)
-    except DATABASE_AWAY:
-        forget_the_connection()
-        deadline = time.monotonic() + SETTLE_WAIT
-        while unfinished() and time.monotonic() < deadline:
-            time.sleep(2)
-            try:
-                settle_unfinished()
-            except DATABASE_AWAY:
-                forget_the_connection()
-        if unfinished():
-            click.echo(
-                f"Mail: emails {unfinished()} were delivered but could not be marked sent; "
-                "see docs/faults.md before their claim ends in five minutes.",
-                err=True,
-            )
-        raise

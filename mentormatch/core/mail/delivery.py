@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Update, bindparam, or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
@@ -166,6 +170,21 @@ def settle_unfinished() -> None:
         if handed_over is not None:
             _settle(token, handed_over)
             _unfinished.pop(token, None)
+
+
+def settle_within(seconds: float) -> list[int]:
+    """Try for up to `seconds` to mark sent what was delivered while the database was away (a
+    one-shot run, before it exits); the ids still not marked."""
+    deadline = time.monotonic() + seconds
+    while unfinished() and time.monotonic() < deadline:
+        time.sleep(2)
+        try:
+            settle_unfinished()
+        except (OperationalError, InterfaceError, PoolTimeout):
+            with contextlib.suppress(Exception):  # the connection is gone; the pool makes a new one
+                db.session.rollback()
+            db.session.remove()
+    return unfinished()
 
 
 def _settle(token: str, handed_over: dict[int, dict[str, object]]) -> None:
