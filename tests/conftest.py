@@ -75,12 +75,19 @@ def make_test_config(database_url: str, tmp_path, **overrides: object) -> dict:
 
 
 def empty_all_tables(app: Flask) -> None:
-    """Remove every row (PostgreSQL keeps its tables between tests)."""
+    """Remove every row and restart every id (PostgreSQL keeps its tables between tests).
+
+    DELETE with foreign-key triggers off, not TRUNCATE: TRUNCATE makes new files for every table
+    and cost about 0.8 s a test, DELETE on a test's few rows costs milliseconds.
+    """
     with app.app_context():
         db.session.remove()
-        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        # The names are our own tables', never input.
+        deletes = "; ".join(f'DELETE FROM "{table.name}"' for table in db.metadata.sorted_tables)  # noqa: S608
         with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+            connection.execute(text(deletes))
+            connection.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"))
         db.engine.dispose()
 
 
