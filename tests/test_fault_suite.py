@@ -8,7 +8,8 @@ started; a gunicorn worker is SIGKILLed. Then: no 500 anywhere, every 5xx a 503 
 Retry-After, no traceback in the logs, and the data is whole (every accepted request has one
 connection, no mentor has more mentees than places, every email arrived once).
 
-Bounded: about 20 s of load after about 30 s of setting up (75–120 s in all on two cores).
+Bounded: about 20 s of load after 20–30 s of setting up, about 50 s in all on two quiet cores
+(up to two minutes on busy ones).
 In CI (CI=true) a missing binary fails the suite instead of skipping it.
 """
 
