@@ -48,11 +48,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_templating(app)
     _register_mail_after_request(app)
 
-    from mentormatch.core.errors import register_error_handlers, retry_reads_once
+    from mentormatch.core.errors import (
+        let_go_of_dropped_connections,
+        register_error_handlers,
+        retry_reads_once,
+    )
     from mentormatch.core.security import init_security_headers
 
     register_error_handlers(app)
     retry_reads_once(app)
+    let_go_of_dropped_connections(app)
     init_security_headers(app)
     _register_commands(app)
     return app

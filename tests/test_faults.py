@@ -22,11 +22,14 @@ from types import SimpleNamespace
 
 import pytest
 from flask import Flask
+from flask_login import current_user, login_required
 from sqlalchemy import create_engine, text
 
 from mentormatch import create_app
+from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from tests.conftest import IN_CI, make_test_config
+from tests.factories import make_member
 from tests.helpers import csrf_from, submit
 
 UNREACHABLE = [
@@ -92,7 +95,22 @@ def dropping_app(pg_app: Flask) -> Iterator[tuple[Flask, dict]]:
                 other.commit()
         return {"users": db.session.execute(text("SELECT count(*) FROM user_account")).scalar()}
 
+    @login_required
+    def drop_my_connection_signed_in():
+        drop_my_connection_once()
+        return {"me": current_user.name}
+
+    def dropped_after_the_view():
+        users = db.session.execute(text("SELECT count(*) FROM user_account")).scalar()
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        with killer.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            other.commit()
+        return {"users": users}
+
+    pg_app.add_url_rule("/test/dropped-after", view_func=dropped_after_the_view, methods=["GET"])
     pg_app.add_url_rule("/test/read", view_func=drop_my_connection_once, methods=["GET"])
+    pg_app.add_url_rule("/test/read-signed-in", view_func=drop_my_connection_signed_in, methods=["GET"])
     pg_app.add_url_rule("/test/write", "write", view_func=drop_my_connection_once, methods=["POST"])
     pg_app.config["WTF_CSRF_ENABLED"] = False
     with pg_app.app_context():
@@ -108,6 +126,30 @@ def test_a_read_that_loses_its_connection_runs_once_more(dropping_app, caplog):
     assert response.status_code == 200 and response.get_json() == {"users": 0}
     assert runs["count"] == 2
     assert any("reading /test/read once more" in record.getMessage() for record in caplog.records)
+
+
+def test_a_signed_in_read_that_loses_its_connection_loads_its_member_afresh(dropping_app):
+    """The member loaded before the drop belongs to the dropped session: the retry loads them again."""
+    app, runs = dropping_app
+    user_id = make_member(app, "Nia Okafor")
+    client = app.test_client()
+    with app.app_context():
+        identity = db.session.get(User, user_id).get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = identity
+        session["_fresh"] = True
+    response = client.get("/test/read-signed-in")
+    assert response.status_code == 200 and response.get_json() == {"me": "Nia Okafor"}
+    assert runs["count"] == 2
+
+
+def test_a_connection_dropped_after_the_view_leaves_the_answer_alone(dropping_app):
+    """Closing the request's session finds the connection gone: the answer still goes out."""
+    app, _ = dropping_app
+    client = app.test_client()
+    response = client.get("/test/dropped-after")
+    assert response.status_code == 200 and response.get_json() == {"users": 0}
+    assert client.get("/test/read").status_code == 200  # and the pool carries on
 
 
 def test_a_write_that_loses_its_connection_is_not_retried(dropping_app):

@@ -10,6 +10,11 @@ import click
 
 from mentormatch.core.errors import DATABASE_AWAY
 from mentormatch.core.extensions import db
+from mentormatch.core.mail.delivery import settle_within
+
+# How long a one-shot command waits for the database to mark sent the emails it delivered just
+# before it went away (well inside their five-minute claim, after which they would go again).
+SETTLE_WAIT = 120.0
 
 
 class DatabaseAway(click.ClickException):
@@ -35,6 +40,10 @@ def needs_database(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except DATABASE_AWAY as error:
             forget_the_connection()
+            if left := settle_within(SETTLE_WAIT):
+                click.echo(
+                    f"Emails {left} were delivered but can't be marked sent: see docs/faults.md.", err=True
+                )
             raise DatabaseAway(
                 f"the database can't be reached ({type(error).__name__}); nothing was left half-done. "
                 "Run this again once it is back."

@@ -114,10 +114,27 @@ def retry_reads_once(app: Flask) -> None:
             if request.method not in ("GET", "HEAD") or not is_dropped_connection(error):
                 raise
             _forget_the_connection()
+            # The signed-in member was loaded in the session just dropped: load them afresh.
+            g.pop("_login_user", None)
             app.logger.warning("Database connection dropped; reading %s once more", request.path)
             return dispatch()
 
     app.dispatch_request = dispatch_request
+
+
+def let_go_of_dropped_connections(app: Flask) -> None:
+    """A connection dropped after the view was done (a restart as the request ends) must not turn
+    the finished answer into a 500 when the request's session is closed. Registered after
+    Flask-SQLAlchemy, so it runs before its own teardown."""
+
+    @app.teardown_appcontext
+    def close_the_session(error: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except DATABASE_AWAY:
+            # The rollback found the connection gone; it is invalidated now, so closing again
+            # only hands it back to the pool.
+            _forget_the_connection()
 
 
 def _forget_the_connection() -> None:

@@ -50,6 +50,7 @@ class DigestRunReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    unconfirmed: int = 0
 
     def summary(self, dry_run: bool = False) -> str:
         """One line for the logs."""
@@ -63,6 +64,8 @@ class DigestRunReport:
         )
         if self.retrying:
             line += f" ({self.retrying} will be retried)"
+        if self.unconfirmed:
+            line += f", {self.unconfirmed} unconfirmed (handed over, no reply: not sent again)"
         if self.taken:
             line += f", {self.taken} already done by another run"
         return line + "."
@@ -243,6 +246,7 @@ def deliver_digests(
                 report.sent += mine.sent
                 report.retrying += mine.retrying
                 report.failed += mine.failed
+                report.unconfirmed += mine.unconfirmed
 
     threads = [threading.Thread(target=worker, name=f"digest-delivery-{n}") for n in range(connections)]
     for thread in threads:
@@ -258,10 +262,11 @@ def _deliver_all(report: DigestRunReport, now: datetime, progress: Callable[[int
     while True:
         # Claims run on the real clock (their lease must not look expired to other workers).
         batch = deliver_pending(limit=DELIVERY_BATCH, now=max(now, utcnow()), kind=DIGEST_KIND)
-        handled = batch.sent + batch.retrying + batch.failed
+        handled = batch.handled
         if not handled:
             return
         report.sent += batch.sent
+        report.unconfirmed += batch.unconfirmed
         report.retrying += batch.retrying
         report.failed += batch.failed
         if progress:

@@ -28,6 +28,13 @@ class PermanentFailure(Exception):
     """The server refused the message for good (5xx)."""
 
 
+class Unconfirmed(Exception):
+    """The whole message reached the server but no reply came back: it may have been taken.
+
+    Sending it again could deliver it twice, so it is not retried; it is counted instead.
+    """
+
+
 class Backend(Protocol):
     def open(self) -> None: ...
     def send(self, email: OutgoingEmail) -> None: ...
@@ -64,21 +71,37 @@ class FileBackend:
         pass
 
 
+class _Watched(smtplib.SMTP):
+    """Notes when a message's end (the lone dot) has gone to the server: after that, a lost
+    reply leaves it unknown whether the server took the message."""
+
+    handed_over = False
+
+    def send(self, s: bytes | str) -> None:
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.handed_over = True
+
+
+class _WatchedSSL(_Watched, smtplib.SMTP_SSL):
+    pass
+
+
 class SMTPBackend:
     """One SMTP connection for a batch: plain, STARTTLS or SSL, with login when configured."""
 
     def __init__(self, config: dict) -> None:
         self.config = config
-        self.connection: smtplib.SMTP | None = None
+        self.connection: _Watched | None = None
 
     def open(self) -> None:
         c = self.config
-        conn: smtplib.SMTP | None = None
+        conn: _Watched | None = None
         try:
             if c["MAIL_USE_SSL"]:
-                conn = smtplib.SMTP_SSL(c["MAIL_SERVER"], c["MAIL_PORT"], timeout=c["MAIL_TIMEOUT"])
+                conn = _WatchedSSL(c["MAIL_SERVER"], c["MAIL_PORT"], timeout=c["MAIL_TIMEOUT"])
             else:
-                conn = smtplib.SMTP(c["MAIL_SERVER"], c["MAIL_PORT"], timeout=c["MAIL_TIMEOUT"])
+                conn = _Watched(c["MAIL_SERVER"], c["MAIL_PORT"], timeout=c["MAIL_TIMEOUT"])
             # smtplib sends each message in several small writes: with Nagle's algorithm on, every
             # message waits for a delayed ACK (about 40 ms each, 20× the time of sending it).
             conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -99,8 +122,9 @@ class SMTPBackend:
     def send(self, email: OutgoingEmail) -> None:
         if self.connection is None:
             self.open()
+        connection = self.connection
+        connection.handed_over = False
         try:
-            connection = self.connection
             connection.ehlo_or_helo_if_needed()
             eight_bit = connection.has_extn("8bitmime")
             data = email.as_bytes(eight_bit)
@@ -128,7 +152,14 @@ class SMTPBackend:
             raise _classify(error) from error
         except (OSError, smtplib.SMTPException) as error:
             self._drop()
-            raise TemporaryFailure(f"connection lost: {error}") from error
+            if connection.handed_over:
+                lost = f"the server took the whole message but no reply came ({error!r})"
+                raise Unconfirmed(lost) from error
+            # smtplib turns a time-out waiting for a reply into SMTPServerDisconnected.
+            if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+                # A server this slow would cost every message of the batch a time-out: they wait.
+                raise ServerUnavailable(f"the mail server is too slow to answer: {error}") from error
+            raise TemporaryFailure(f"connection lost: {error!r}") from error
 
     def close(self) -> None:
         if self.connection is not None:

@@ -43,8 +43,8 @@ def deliver_command(loop: bool, batch: int, interval: float) -> None:
             wait = min(wait * 2, MAX_WAIT)
             continue
         wait = interval
-        if report.sent or report.retrying or report.failed:
+        if report.handled:
             click.echo(f"Mail: {report}.")
         # Go straight on while there is a backlog; otherwise wait for new mail.
-        if report.sent + report.retrying + report.failed < batch:
+        if report.handled < batch:
             time.sleep(interval)

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from mentormatch.core.database import UTCDateTime, utcnow
 from mentormatch.core.extensions import db
 
+# last_error of a message that was handed over but whose reply never came (see docs/email.md).
+UNCONFIRMED = "unconfirmed: "
+
 
 class OutboxMessage(db.Model):
     """One email waiting to be delivered, being delivered, delivered, or given up on."""
@@ -42,5 +45,5 @@ class OutboxMessage(db.Model):
     @property
     def status(self) -> str:
         if self.sent_at:
-            return "sent"
+            return "unconfirmed" if (self.last_error or "").startswith(UNCONFIRMED) else "sent"
         return "failed" if self.failed_at else "queued"
