@@ -160,7 +160,7 @@ def test_mail_deliver_prints_the_unconfirmed_count(app, server, runner):
     server.handler.hang_up_after_data = 1
     result = runner.invoke(args=["mail", "deliver"])
     assert result.exit_code == 0, result.output
-    assert result.output == "Mail: sent 1, will retry 0, failed 0, unconfirmed 1.\n"
+    assert result.stdout == "Mail: sent 1, will retry 0, failed 0, unconfirmed 1.\n"
 
 
 def test_the_database_lost_after_the_server_took_a_message_sends_it_once(pg_app, server):
