@@ -21,37 +21,13 @@ from itertools import pairwise
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from mentormatch.core.vocabulary import GOALS, SPECIALTIES
-from mentormatch.matching.fitting import (
-    _CONST,
-    _FLAG,
-    _GOAL,
-    _ORG,
-    _RANK,
-    _REGION,
-    _SPEC,
-    RANK_OFFSET,
-    Fitting,
-    Member,
-    _Pool,
-)
+from mentormatch.matching.blend import ALIKE, UNMET_GOALS, query_matrix
+from mentormatch.matching.fitting import Fitting, Member, _Pool
 from mentormatch.matching.reasons import (
     explain_pairs,
 )
-from mentormatch.matching.topk import _best_rows, _bits, _group_maxima
+from mentormatch.matching.topk import _best_rows, _group_maxima
 
-# The blend; each part is in [0, 1] and the weights sum to 1, so scores stay in [0, 1].
-MENTOR_WEIGHTS = {"similarity": 0.35, "goals": 0.20, "specialties": 0.15, "stage": 0.15, "region": 0.15}
-PEER_WEIGHTS = {
-    "similarity": 0.40,
-    "goals": 0.15,
-    "specialties": 0.15,
-    "organisation": 0.15,
-    "region": 0.10,
-    "stage": 0.05,
-}
-UNMET_GOALS = 0.3  # reciprocity: a mentor offering none of the mentee's goals keeps 30% of the score
-ALIKE = 0.3  # a cosine at which "your profiles read alike" is worth saying
 BATCH_QUERIES = 128  # members scored together in a rebuild: a block of about 1 MB, which stays in cache
 
 
@@ -242,38 +218,7 @@ class MatchingEngine(Fitting):
 
     def _query_matrix(self, kind: str, queries: np.ndarray, rank: int, width: int) -> np.ndarray:
         """Each query as a dense column of weights: candidate rows @ it give the whole blended score."""
-        a = self._arrays
-        weights = MENTOR_WEIGHTS if kind == "mentor" else PEER_WEIGHTS
-        x = self._query_rows(queries)
-        base = x.shape[1]
-        matrix = np.zeros((width, len(queries)), dtype=np.float32)
-        np.multiply(x.T.toarray(), np.float32(weights["similarity"]), out=matrix[:base])
-        cols = np.arange(len(queries))
-        goals, spec = a["goals"][queries], a["spec"][queries]
-        n_goals = np.bitwise_count(goals)
-        per_goal = weights["goals"] / np.maximum(n_goals, 1)
-        matrix[base + _GOAL : base + _SPEC] = (_bits(goals, len(GOALS)) * per_goal[:, None]).T
-        per_spec = weights["specialties"] / np.maximum(np.bitwise_count(spec), 1)
-        matrix[base + _SPEC : base + _REGION] = (_bits(spec, len(SPECIALTIES)) * per_spec[:, None]).T
-        region = a["region"][queries].astype(np.int64)
-        placed = region >= 0
-        matrix[base + _REGION + region[placed], cols[placed]] = weights["region"]
-        diff = np.arange(256) - RANK_OFFSET - rank
-        if kind == "mentor":
-            stage = np.select([diff <= 2, diff == 3], [1.0, 0.6], 0.3)
-            # Wanting nothing in particular, or a mentor stating no offers: neutral, not a mismatch.
-            matrix[base + _CONST] = np.where(n_goals > 0, 0.0, 0.5 * weights["goals"])
-            matrix[base + _FLAG] = np.where(n_goals > 0, 0.5 * weights["goals"], 0.0)
-        else:
-            stage = np.where(diff == 0, 1.0, 0.5)
-            # Organisation: 1 when both are known and differ, 0 when the same, 0.5 when either is unknown.
-            org = a["org"][queries].astype(np.int64)
-            known = (org >= 0) & (base + _ORG + org < width)
-            matrix[base + _CONST] = 0.5 * weights["organisation"]
-            matrix[base + _FLAG] = np.where(org >= 0, 0.5 * weights["organisation"], 0.0)
-            matrix[base + _ORG + org[known], cols[known]] = -weights["organisation"]
-        matrix[base + _RANK : base + _RANK + 256] = (weights["stage"] * stage)[:, None]
-        return matrix
+        return query_matrix(self._arrays, kind, queries, rank, width, self._query_rows(queries))
 
     # --- reasons -------------------------------------------------------------------------------
 
