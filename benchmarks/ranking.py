@@ -159,7 +159,7 @@ def gini(counts: np.ndarray) -> float:
     return float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * x.sum()))
 
 
-def _ndcg(kind, members, tops, grades, k, part, block):
+def _ndcg(kind, members, tops, grades, k, part, block, only=None):
     """Mean NDCG@k per method (and P@5) over members with anyone relevant, ideal over the eligible."""
     candidates = pool(kind, members)
     column = np.full(len(members), -1, dtype=np.int64)
@@ -172,7 +172,7 @@ def _ndcg(kind, members, tops, grades, k, part, block):
         grade, hit = grades(q, candidates, part)
         gain = np.where(eligible(kind, members, q, candidates), 2.0 ** grade.astype(np.float64) - 1, 0.0)
         ideal = -np.sort(-gain, axis=1)[:, :k] @ discount[: min(k, gain.shape[1])]
-        asked = ideal > 0
+        asked = (ideal > 0) & (True if only is None else only[q])
         for method, top in tops.items():
             chosen = np.where(top[q] >= 0, column[np.maximum(top[q], 0)], -1)  # not available: no gain
             valid = chosen >= 0
@@ -187,11 +187,20 @@ def _ndcg(kind, members, tops, grades, k, part, block):
 
 
 def evaluate_tops(
-    kind: str, members: list[Member], tops: dict[str, np.ndarray], grades: Grades, k: int, block: int = 500
+    kind: str,
+    members: list[Member],
+    tops: dict[str, np.ndarray],
+    grades: Grades,
+    k: int,
+    block: int = 500,
+    only: np.ndarray | None = None,
 ) -> dict[str, Metrics]:
-    """Every method's metrics for one kind of suggestion, overall and per part of the truth."""
-    overall, precision = _ndcg(kind, members, tops, grades, k, None, block)
-    parts = {part: _ndcg(kind, members, tops, grades, k, part, block)[0] for part in PARTS}
+    """Every method's metrics for one kind of suggestion, overall and per part of the truth.
+
+    `only`: a boolean per member, to score just those members' suggestions.
+    """
+    overall, precision = _ndcg(kind, members, tops, grades, k, None, block, only)
+    parts = {part: _ndcg(kind, members, tops, grades, k, part, block, only)[0] for part in PARTS}
     candidates = pool(kind, members)
     results = {}
     for method, top in tops.items():

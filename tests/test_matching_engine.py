@@ -203,6 +203,7 @@ def test_rules_are_never_broken(drawn, data):
         found = suggest(me.id, k=5, exclude=exclude)
         assert len(found) <= 5
         assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+        assert [s.top for s in found] == sorted(s.top for s in found) and all(0 < s.top <= 1 for s in found)
         for suggestion in found:
             them = by_id[suggestion.id]
             assert them.id != me.id and them.id not in exclude and them.verified
@@ -227,6 +228,20 @@ def test_mentor_who_offers_what_the_mentee_wants_ranks_first():
     assert found[1].score < found[0].score / 2
     assert "you want help with exams; they offer it" in found[0].reasons
     assert not any(reason.startswith("you want help") for reason in found[1].reasons)
+
+
+def test_top_is_the_share_of_everyone_eligible_ranked_at_or_above():
+    people = [
+        member("me", goals=frozenset({"exams"})),
+        *(mentor(f"m{i}", offers=frozenset({"exams"}) if i < 2 else frozenset()) for i in range(5)),
+        mentor("full", free_places=0),
+        member("peer"),
+    ]
+    engine = MatchingEngine().fit(people)
+    # Four eligible once m4 is excluded: the full mentor and the peer never count.
+    found = engine.suggest_mentors("me", k=2, exclude={"m4"})
+    assert [s.top for s in found] == [0.25, 0.5]
+    assert engine.suggest_all("mentor", k=2, members=["me"])["me"][0].top == 0.2
 
 
 def test_busy_mentor_ranks_below_an_otherwise_identical_one():

@@ -47,6 +47,8 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_RETRY_AFTER": 30,  # seconds the 503 page asks a client to wait while the database is away
     "PROXY_FIX_X_FOR": 0,  # proxies in front of the app whose X-Forwarded-For to trust
     "PROXY_FIX_X_PROTO": 0,
+    "MATCHING_LEARN_MIN_OUTCOMES": 200,  # `flask matches learn` keeps the defaults with fewer outcomes
+    "MATCHING_WEIGHTS_FILE": None,  # instance/matching-weights.json unless set: the learned blend
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,
     "ARGON2_PARALLELISM": 4,

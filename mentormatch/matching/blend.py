@@ -25,7 +25,8 @@ from mentormatch.matching.fitting import (
 )
 from mentormatch.matching.topk import _bits
 
-MENTOR_WEIGHTS = {"similarity": 0.35, "goals": 0.20, "specialties": 0.15, "stage": 0.15, "region": 0.15}
+# Chosen on benchmarks/quality.py's seeds 1–5 only (docs/matching.md#how-each-constant-was-chosen).
+MENTOR_WEIGHTS = {"similarity": 0.45, "goals": 0.15, "specialties": 0.15, "stage": 0.10, "region": 0.15}
 PEER_WEIGHTS = {
     "similarity": 0.40,
     "goals": 0.15,
@@ -45,10 +46,19 @@ def _weighted_bits(codes: np.ndarray, read_only: np.ndarray, width: int) -> np.n
 
 
 def query_matrix(
-    a: dict[str, np.ndarray], kind: str, queries: np.ndarray, rank: int, width: int, x: sp.csr_matrix
+    a: dict[str, np.ndarray],
+    kind: str,
+    queries: np.ndarray,
+    rank: int,
+    width: int,
+    x: sp.csr_matrix,
+    weights: dict[str, float] | None = None,
 ) -> np.ndarray:
-    """The queries' columns of weights over the scoring rows (`x`: their own TF-IDF rows)."""
-    weights = MENTOR_WEIGHTS if kind == "mentor" else PEER_WEIGHTS
+    """The queries' columns of weights over the scoring rows (`x`: their own TF-IDF rows).
+
+    `weights` default to the blend's; one part alone at 1 gives that part's score (`part_scores`).
+    """
+    weights = weights or (MENTOR_WEIGHTS if kind == "mentor" else PEER_WEIGHTS)
     base = x.shape[1]
     matrix = np.zeros((width, len(queries)), dtype=np.float32)
     np.multiply(x.T.toarray(), np.float32(weights["similarity"]), out=matrix[:base])

@@ -21,7 +21,7 @@ from mentormatch.matching.topk import _bits
 from mentormatch.matching.vocabulary import normalise
 
 # How much each field counts in the cosine similarity: tags say more than free text.
-FIELD_WEIGHTS = {"specialties": 0.45, "text": 0.40, "interests": 0.15}
+FIELD_WEIGHTS = {"specialties": 0.30, "text": 0.30, "interests": 0.40}
 COMPACT_AFTER = 512  # updated members kept aside before the matrices are rebuilt (not refitted)
 CHUNK_ROWS = 2048  # candidates scored in one block; a multiple of GROUP_ROWS
 SPEC_BIT = {code: np.uint64(1) << np.uint64(i) for i, code in enumerate(SPECIALTIES)}
@@ -62,7 +62,7 @@ def _tags(doc: list[str]) -> list[str]:
     return doc
 
 
-READ = 0.8  # a code read from someone's text counts this much of one they ticked (see docs/matching.md)
+READ = 0.9  # a code read from someone's text counts this much of one they ticked (see docs/matching.md)
 
 
 def _indicators(codes: np.ndarray, read_only: np.ndarray, width: int):
@@ -78,7 +78,7 @@ def _hobbies_of(member: Member, reading: Reading) -> tuple[frozenset[str], froze
     return ticked, reading.interests - ticked
 
 
-BUSY_PENALTY = 0.12  # fair exposure: at most this much off for many pending requests…
+BUSY_PENALTY = 0.06  # fair exposure: at most this much off for many pending requests…
 LAST_PLACE_PENALTY = 0.05  # …and this much for a mentor with one place left
 BUSY_REQUESTS = 4  # pending requests at which the busy penalty is full
 
@@ -261,7 +261,9 @@ class Fitting:
             for kind in ("mentor", "peer"):
                 self._patch_pools[kind] = self._pool(kind, self._patched, rows, patched=True)
 
-    def _pool(self, kind: str, members: np.ndarray, rows: sp.csr_matrix, patched: bool = False) -> _Pool:
+    def _pool(
+        self, kind: str, members: np.ndarray, rows: sp.csr_matrix, patched: bool = False, exposed: bool = True
+    ) -> _Pool:
         """Scoring rows: TF-IDF, then the indicator columns; a mentor's row is scaled by exposure."""
         a = self._arrays
         n, base = rows.shape
@@ -296,7 +298,7 @@ class Fitting:
         width = base + _ORG + len(self._organisations)
         extra = sp.csr_matrix((value, (row, col)), shape=(n, width - base))
         matrix = sp.hstack([rows, extra], format="csr", dtype=np.float32)
-        if kind == "mentor":
+        if kind == "mentor" and exposed:
             pending, free = a["pending"][members], a["free"][members]
             busy = np.minimum(pending / BUSY_REQUESTS, 1)
             exposure = 1 - BUSY_PENALTY * busy - LAST_PLACE_PENALTY * (free == 1)
