@@ -117,7 +117,6 @@ NOT_IN_PERSON = (
 # Words that start a hobby phrase but say nothing of the hobby ("lots of running" → "running").
 LEADING = re.compile(r"^(?:(?:the|a|an|my|some|lots of|plenty of|loads of|a lot of|playing|doing|going)\s+)+")
 MAX_HOBBY_WORDS = 3
-SENTENCE = re.compile(r"[.!?;\n]+")
 ITEMS = re.compile(r",|\band\b|&|/|\bor\b|\bplus\b")
 
 
@@ -132,6 +131,9 @@ class Reading:
     in_person: bool | None = None  # None: the text doesn't say
 
 
+CUES = {"offer": OFFER_CUES, "goal": GOAL_CUES, "interest": INTEREST_CUES}
+
+
 def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
     ordered = sorted(cues, key=len, reverse=True)
     return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(cue) for cue in ordered) + r")(?![\w'])")
@@ -139,25 +141,18 @@ def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
 
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    return {
-        "offer": _cue_pattern(OFFER_CUES),
-        "goal": _cue_pattern(GOAL_CUES),
-        "interest": _cue_pattern(INTEREST_CUES),
-        "in_person": _cue_pattern(IN_PERSON),
-        "not_in_person": _cue_pattern(NOT_IN_PERSON),
-    }
+    return {"in_person": _cue_pattern(IN_PERSON), "not_in_person": _cue_pattern(NOT_IN_PERSON)}
 
 
-def _codes(text: str) -> tuple[set[str], set[str]]:
-    """(specialties, goals) named in an already normalised text."""
-    specialties, goals = set(), set()
-    for word in re.findall(r"\b(?:spec|goal)_[a-z_]+", text):
-        kind, code = word.split("_", 1)
-        if kind == "spec" and code in SPECIALTIES:
-            specialties.add(code)
-        elif kind == "goal" and code in GOALS:
-            goals.add(code)
-    return specialties, goals
+@cache
+def _tokens() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pass over a normalised text: sentence ends, cues (longest first), and code tokens."""
+    kind_of = {cue: kind for kind, cues in CUES.items() for cue in cues}
+    cues = "|".join(re.escape(cue) for cue in sorted(kind_of, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?P<end>[.!?;\n]+)|(?<![\w'])(?P<cue>{cues})(?![\w'])|\b(?P<kind>spec|goal)_(?P<code>[a-z_]+)"
+    )
+    return pattern, kind_of
 
 
 def hobby(phrase: str) -> str:
@@ -195,31 +190,26 @@ def read(text: str, *, mentor: bool = False, normalised: str | None = None) -> R
     offers: set[str] = set()
     interests: set[str] = set()
     uncued: set[str] = set()
-    for sentence in SENTENCE.split(normalise(text) if normalised is None else normalised):
-        spec, named = _codes(sentence)
-        specialties |= spec
-        cues = sorted(
-            (match.start(), match.end(), kind)
-            for kind in ("offer", "goal", "interest")
-            for match in patterns[kind].finditer(sentence)
-        )
-        if not cues:
-            uncued |= named
+    said = {None: uncued, "offer": offers, "goal": goals, "interest": uncued}  # "I enjoy teaching": a goal
+    # Each cue governs the words after it, up to the next cue or the end of the sentence.
+    pattern, kind_of = _tokens()
+    text = normalise(text) if normalised is None else normalised
+    kind, since = None, 0
+    for match in pattern.finditer(text):
+        if match.lastgroup == "code":
+            code = match.group("code")
+            if match.group("kind") == "spec":
+                if code in SPECIALTIES:
+                    specialties.add(code)
+            elif code in GOALS:
+                said[kind].add(code)
             continue
-        uncued |= _codes(sentence[: cues[0][0]])[1]
-        # Each cue governs the words up to the next cue of another kind.
-        bounds = [*(start for start, _, _ in cues[1:]), len(sentence)]
-        kind_before, end_before = None, -1
-        for (start, end, kind), stop in zip(cues, bounds, strict=True):
-            if kind_before == "offer" and start < end_before:
-                kind = "offer"  # "help with" inside "happy to help with": still the offer
-            rest = sentence[end:stop]
-            if kind == "interest":
-                interests |= _hobbies(rest)
-                uncued |= _codes(rest)[1]  # "I enjoy teaching": a goal, said in passing
-            else:
-                (offers if kind == "offer" else goals).update(_codes(rest)[1])
-            kind_before, end_before = kind, max(end, end_before)
+        if kind == "interest":
+            interests |= _hobbies(text[since : match.start()])
+        kind = kind_of[match.group("cue")] if match.lastgroup == "cue" else None
+        since = match.end()
+    if kind == "interest":
+        interests |= _hobbies(text[since:])
     if mentor and not offers:
         offers = uncued
     else:
