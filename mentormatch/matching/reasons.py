@@ -71,6 +71,10 @@ def _by_source(
 ) -> list[tuple[tuple[bool, bool], int]]:
     """The shared bits of two masks, split by where each side's came from (ticked or read)."""
     shared = mine & theirs
+    if not shared:
+        return []
+    if not (mine_read | theirs_read) & shared:  # the usual case: both ticked everything shared
+        return [((False, False), shared)]
     found = []
     for side in SIDES:
         bits = shared & (mine_read if side[0] else ~mine_read) & (theirs_read if side[1] else ~theirs_read)
@@ -156,6 +160,8 @@ def _hobby_reasons(mine: tuple, theirs: tuple, known: dict[str, int]) -> list[st
         ((my_tags, their_words), ", as they wrote"),
         ((my_words, their_words), ", as you both wrote"),
     ):
+        if not my_side or not their_side:
+            continue
         together = sorted(tag for tag in my_side & their_side if tag in known)
         if together:
             reasons.append(f"both enjoy {', '.join(together)}{wrote}")
