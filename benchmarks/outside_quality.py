@@ -18,6 +18,7 @@ seeds 1–5 (docs/matching.md says how), and this script only reports.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 import tempfile
@@ -88,12 +89,25 @@ def _grades(population, kind: str, emails: list[str], members: list[Member]):
     return grades
 
 
-def evaluate_seed(seed: int, size: int, k: int) -> dict[str, dict[str, Metrics]]:
+def _drop_offers(path: Path) -> None:
+    """The file without its optional offers column, for a version of the import that lacks it."""
+    with path.open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    columns = [column for column in rows[0] if column != "offers"]
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def evaluate_seed(seed: int, size: int, k: int, offers: bool = True) -> dict[str, dict[str, Metrics]]:
     """Import one generated programme, rank it, and score every method against its latent truth."""
     population = generate(seed, size=size)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         write_csv(population, folder / "people.csv")
+        if not offers:
+            _drop_offers(folder / "people.csv")
         app = _app(folder)
         with app.app_context():
             _cli(app, "users", "import", str(folder / "people.csv"), "--approve-mentors")
@@ -145,12 +159,15 @@ def main() -> None:
     parser.add_argument("--seeds", default="1-3", help="e.g. 1-3, or 7")
     parser.add_argument("--size", type=int, default=600)
     parser.add_argument("--k", type=int, default=10)
+    parser.add_argument(
+        "--no-offers-column", action="store_true", help="drop the optional offers column (an older import)"
+    )
     args = parser.parse_args()
     first, _, last = args.seeds.partition("-")
     seeds = range(int(first), int(last or first) + 1)
     runs = []
     for seed in seeds:
-        runs.append(evaluate_seed(seed, args.size, args.k))
+        runs.append(evaluate_seed(seed, args.size, args.k, offers=not args.no_offers_column))
         ours, tfidf = runs[-1]["mentor"]["ours"].ndcg, runs[-1]["mentor"]["TF-IDF"].ndcg
         ratio = f"{ours / tfidf:.2f}×"
         print(f"seed {seed}: mentor NDCG@{args.k} ours {ours:.3f}, plain TF-IDF {tfidf:.3f} ({ratio})")
