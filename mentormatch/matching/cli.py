@@ -123,7 +123,7 @@ def learn_command(min_outcomes: int | None, use_defaults: bool) -> None:
         raise click.ClickException(f"Kept the blend as it is: {error}.") from None
     stored = store_blend(weights, len(went_well))
     click.echo(
-        f"Learned from {len(went_well)} outcomes ({sum(went_well)} went well), {stored['learned_at']}:"
+        f"Learned from {len(went_well):,} outcomes ({sum(went_well):,} went well), {stored['learned_at']}:"
     )
     click.echo(f"{'part':<12} {'default':>8} {'learned':>8}")
     for part, default in MENTOR_WEIGHTS.items():
