@@ -56,7 +56,7 @@ def test_the_digest_leads_with_the_news_and_reads_in_short_lines(app):
     assert "- You asked Mei Nguyễn to mentor you (6 days left)" in text
     assert "their mentor" not in text
     # The three best reasons, each a line of its own; never joined into one.
-    tom = text[text.index("Tom Okafor, 60% match") :].split("\n\n")[0].splitlines()
+    tom = text[text.index("Tom Okafor, a top 60% match for you") :].split("\n\n")[0].splitlines()
     assert tom[2:5] == [
         "  - Both: cardiology, research",
         "  - You want help with career planning; they offer it",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -834,3 +835,60 @@ def test_mentors_an_import_leaves_waiting_each_get_an_application_at_once(app, r
             ("profile", "pending", "GMC"),
             ("profile", "pending", "NMC"),
         }
+
+
+# --- the optional offers column ----------------------------------------------------------------
+
+
+def test_the_optional_offers_column_fills_a_mentors_offers(app, runner, tmp_path):
+    header = "offers," + HEADER  # anywhere in the header
+    path = write(tmp_path, csv_text([{**LAN, "offers": "exams; Portfolio"}, {**AMARA, "offers": ""}], header))
+
+    result = run_import(runner, path)
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        offers = {
+            email: sorted(db.session.scalar(select(User).where(User.email == email)).profile.offers)
+            for email in (LAN["email"], AMARA["email"])
+        }
+    assert offers == {LAN["email"]: ["exams", "portfolio"], AMARA["email"]: []}
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ({**LAN, "offers": "exams;mrcp"}, 'line 2, column "offers": "mrcp" is not a goal'),
+        (
+            {**SIOBHAN, "offers": "exams"},
+            'line 2, column "offers": only for mentors, but offers_mentoring is not "yes"',
+        ),
+        (
+            {**LAN, "offers": "exams;research;teaching;leadership;portfolio;wellbeing;networking"},
+            'line 2, column "offers": too many offers: 7 (at most 6)',
+        ),
+    ],
+)
+def test_a_bad_offers_value_is_reported_and_nothing_is_written(app, runner, tmp_path, row, expected):
+    path = write(tmp_path, csv_text([row], HEADER + ",offers"))
+
+    result = run_import(runner, path)
+
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert counts(app) == NOTHING
+
+
+def test_a_mentor_without_offers_is_matched_on_what_they_wrote(app, runner, tmp_path):
+    mentee = {**SIOBHAN, "goals": "", "looking_for": "Looking for help with my portfolio."}
+    mentor = {**LAN, "bio": "Happy to help with ARCP prep and e-portfolio."}
+    path = write(tmp_path, csv_text([mentee, mentor]))
+
+    assert run_import(runner, path, "--approve-mentors").exit_code == 0
+    result = runner.invoke(args=["matches", "export", "--kind", "mentor"])
+
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    [mine] = [line for line in lines if line["email"] == SIOBHAN["email"].lower()]
+    [suggestion] = mine["suggestions"]
+    assert suggestion["email"] == LAN["email"]
+    assert "you mention wanting help with portfolio; they write that they can help" in suggestion["reasons"]

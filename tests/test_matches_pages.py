@@ -152,7 +152,7 @@ def test_mentors_tab_shows_the_service_suggestions_with_score_and_reasons(app, p
     assert card_ids(html) == {people["tom"], people["ann"]}
     for person, percent, reasons in expected:
         card = html[html.index(f'id="match-{person}"') :].split("</li>\n</ul>")[0]
-        assert f"<strong>{percent}% match</strong>" in card
+        assert f"<strong>A top {percent}% match for you</strong>" in card
         assert reasons and all(capitalised(reason) in card for reason in reasons)
         assert f'href="/people/{person}"' in card
         assert f'href="/requests/new/{person}?kind=mentoring"' in card
@@ -176,7 +176,7 @@ def test_peers_tab_shows_peers_with_connect(app, priya, people):
     assert card_ids(html) == {people["bob"], people["cat"]}
     for person, percent, _ in expected:
         assert f'href="/requests/new/{person}?kind=peer"' in html
-        assert f"{percent}% match" in html
+        assert f"top {percent}% match for you" in html
     assert "Connect<span" in html and "Ask for mentoring" not in html
     assert 'aria-current="true">Peers' in html
     assert "<title>Peers · Your matches · MentorMatch</title>" in html
@@ -266,7 +266,7 @@ def test_not_for_me_with_htmx_hides_the_person_and_undo_brings_them_back(app, pr
     card = response.get_data(as_text=True)
     assert card.lstrip().startswith(f'<li class="card match-card" id="match-{bob}">')
     percent = dict((p, pc) for p, pc, _ in expected_cards(app, people["priya"], "peer"))[bob]
-    assert f"{percent}% match" in card and "Connect<span" in card
+    assert f"top {percent}% match for you" in card and "Connect<span" in card
     assert f'href="/people/{bob}" data-focus-after-swap>Bob Brown</a>' in card
     assert "Bob Brown is back in your suggestions." in card  # for the status region
     assert card_ids(priya.get("/matches?tab=peers").get_data(as_text=True)) == {bob, people["cat"]}
@@ -447,7 +447,7 @@ def test_dashboard_shows_the_top_three_suggestions_and_requests_waiting(app, pri
     shown = [int(found) for found in re.findall(r'<h3><a href="/people/(\d+)">', section)]
     assert len(top) == 3 and shown == [person for person, _, _ in top]
     for _, percent, reason in top:
-        assert f"<strong>{percent}% match</strong>" in section
+        assert f"<strong>A top {percent}% match for you</strong>" in section
         assert capitalised(reason) in section
     assert '<a class="button" href="/matches">See all your matches</a>' in section
     assert f'href="/matches?tab=mentors#match-{people["tom"]}"' in section

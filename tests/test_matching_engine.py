@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.demo.generate import generate_people
-from mentormatch.matching.engine import MENTOR_WEIGHTS, UNMET_GOALS, MatchingEngine, Member
+from mentormatch.matching.blend import MENTOR_WEIGHTS, UNMET_GOALS
+from mentormatch.matching.engine import MatchingEngine, Member
+from mentormatch.matching.reading import read
 from mentormatch.matching.vocabulary import GOAL_PHRASES, SPECIALTY_PHRASES, codes_in, normalise, token
 
 LABELS = {code: label.casefold() for code, label in (SPECIALTIES | GOALS).items()}
@@ -76,7 +78,19 @@ members_strategy = st.builds(
     goals=st.frozensets(st.sampled_from(["exams", "research", "teaching"]), max_size=2),
     offers=st.frozensets(st.sampled_from(["exams", "research", "teaching"]), max_size=2),
     interests=st.frozensets(st.sampled_from(HOBBIES), max_size=2),
-    text=st.sampled_from(["", "A&E and research", "O&G QIP", "cycling and ICU", "MRCP revision"]),
+    text=st.sampled_from(
+        [
+            "",
+            "A&E and research",
+            "O&G QIP",
+            "cycling and ICU",
+            "MRCP revision",
+            "Happy to help with exams and research. Outside work: cycling.",
+            "Looking for help with teaching; keen to meet in person",
+            "Consultant in cardiology, video calls only. Hobbies: baking",
+        ]
+    ),
+    in_person=st.booleans(),
     is_mentor=st.booleans(),
     free_places=st.integers(0, 3),
     pending_requests=st.integers(0, 6),
@@ -93,27 +107,80 @@ def population(draw_list):
     return unique
 
 
+def _codes_named(text):
+    codes = set()
+    for label in text.split(", "):
+        found = {code for code, name in LABELS.items() if name == label.casefold()}
+        assert found, label
+        codes |= found
+    return codes
+
+
+def _knows(person, kind, side):
+    """(ticked, read) codes of a person's specialties and goals (a mentor's offers on their side)."""
+    reading = read(person.text, mentor=person.is_mentor)
+    goals, goals_read = (
+        (person.offers, reading.offers)
+        if kind == "mentor" and side == "them"
+        else (person.goals, reading.goals)
+    )
+    ticked = set(person.specialties) | set(goals if kind == "peer" or side == "them" else person.goals)
+    return ticked, reading.specialties | goals_read, reading
+
+
+SHARED = {
+    "both: {}": (False, False),
+    "you mention {}; they list it": (True, False),
+    "you list {}; they mention it": (False, True),
+    "you both mention {}": (True, True),
+}
+OFFERED = {
+    "you want help with {}; they offer it": (False, False),
+    "you mention wanting help with {}; they offer it": (True, False),
+    "you want help with {}; they write that they can help": (False, True),
+    "you mention wanting help with {}; they write that they can help": (True, True),
+}
+
+
+def _matches(reason, templates):
+    for template, side in templates.items():
+        head, tail = template.split("{}")
+        if reason.startswith(head) and reason.endswith(tail):
+            return side, reason.removeprefix(head).removesuffix(tail)
+    return None
+
+
 def check_reasons(kind, me, them, reasons):
-    """Every reason names only what both people have."""
+    """Every reason names only what both people have, and says truly where it came from."""
+    my_ticked, my_read, my_reading = _knows(me, kind, "me")
+    their_ticked, their_read, their_reading = _knows(them, kind, "them")
     for reason in reasons:
-        if reason.startswith("both: "):
-            for label in reason.removeprefix("both: ").split(", "):
-                codes = {code for code, name in LABELS.items() if name == label.casefold()}
-                mine = me.specialties | (me.goals if kind == "peer" else frozenset())
-                theirs = them.specialties | (them.goals if kind == "peer" else frozenset())
-                assert codes & mine & theirs, reason
-        elif reason.startswith("you want help with "):
-            assert kind == "mentor"
-            for label in (
-                reason.removeprefix("you want help with ").removesuffix("; they offer it").split(", ")
-            ):
-                code = next(code for code in GOALS if LABELS[code] == label.casefold())
-                assert code in me.goals and code in them.offers, reason
+        offered = _matches(reason, OFFERED) if kind == "mentor" else None
+        shared = _matches(reason, SHARED)
+        if offered:
+            (mine_read, theirs_read), named = offered
+            for code in _codes_named(named):
+                mine = (my_reading.goals - me.goals) if mine_read else me.goals
+                theirs = (their_reading.offers - them.offers) if theirs_read else them.offers
+                assert code in mine and code in theirs, reason
+        elif shared:
+            (mine_read, theirs_read), named = shared
+            for code in _codes_named(named):
+                mine = (my_read - my_ticked) if mine_read else my_ticked
+                theirs = (their_read - their_ticked) if theirs_read else their_ticked
+                assert code in mine and code in theirs, reason
         elif reason.startswith("both enjoy "):
-            for tag in reason.removeprefix("both enjoy ").split(", "):
-                assert tag in me.interests and tag in them.interests, reason
-        elif reason.startswith("same region: "):
-            assert me.region == them.region and REGIONS[me.region] == reason.removeprefix("same region: ")
+            tags = reason.removeprefix("both enjoy ").split(", as ")[0]
+            for tag in tags.split(", "):
+                assert tag in me.interests | my_reading.interests, reason
+                assert tag in them.interests | their_reading.interests, reason
+        elif reason.startswith("both in "):
+            assert me.region == them.region and reason.startswith(f"both in {REGIONS[me.region]}, and ")
+            wants = (
+                me.in_person or my_reading.in_person is True,
+                them.in_person or their_reading.in_person is True,
+            )
+            assert any(wants), reason
         elif reason.startswith("from another organisation: "):
             assert me.organisation and them.organisation and me.organisation != them.organisation
         else:
@@ -136,6 +203,7 @@ def test_rules_are_never_broken(drawn, data):
         found = suggest(me.id, k=5, exclude=exclude)
         assert len(found) <= 5
         assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+        assert [s.top for s in found] == sorted(s.top for s in found) and all(0 < s.top <= 1 for s in found)
         for suggestion in found:
             them = by_id[suggestion.id]
             assert them.id != me.id and them.id not in exclude and them.verified
@@ -160,6 +228,20 @@ def test_mentor_who_offers_what_the_mentee_wants_ranks_first():
     assert found[1].score < found[0].score / 2
     assert "you want help with exams; they offer it" in found[0].reasons
     assert not any(reason.startswith("you want help") for reason in found[1].reasons)
+
+
+def test_top_is_the_share_of_everyone_eligible_ranked_at_or_above():
+    people = [
+        member("me", goals=frozenset({"exams"})),
+        *(mentor(f"m{i}", offers=frozenset({"exams"}) if i < 2 else frozenset()) for i in range(5)),
+        mentor("full", free_places=0),
+        member("peer"),
+    ]
+    engine = MatchingEngine().fit(people)
+    # Four eligible once m4 is excluded: the full mentor and the peer never count.
+    found = engine.suggest_mentors("me", k=2, exclude={"m4"})
+    assert [s.top for s in found] == [0.25, 0.5]
+    assert engine.suggest_all("mentor", k=2, members=["me"])["me"][0].top == 0.2
 
 
 def test_busy_mentor_ranks_below_an_otherwise_identical_one():

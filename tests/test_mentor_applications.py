@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -81,6 +83,28 @@ def test_applying_makes_a_pending_application_and_emails_the_applicant(app, clie
     assert "GMC registration (1234567)" in email.text_body and "http://localhost/mentor" in email.text_body
     status = client.get("/mentor").get_data(as_text=True)
     assert "waiting for a programme admin" in status
+
+
+def ticked_offers(page: str) -> set[str]:
+    return set(re.findall(r'<input checked[^>]* name="offers" type="checkbox" value="(\w+)"', page))
+
+
+def test_the_form_ticks_the_offers_read_from_the_profile_for_them_to_confirm(app, client):
+    member(app, client, about="ICU consultant. Happy to help with portfolio and MRCP revision.")
+
+    page = client.get("/mentor/apply").get_data(as_text=True)
+
+    assert "ticked what your profile says you can help with: check them." in page
+    assert ticked_offers(page) == {"portfolio", "exams"}
+
+
+def test_offers_already_chosen_are_not_replaced_by_what_was_read(app, client):
+    member(app, client, about="Happy to help with research.", offers=["teaching"])
+
+    page = client.get("/mentor/apply").get_data(as_text=True)
+
+    assert "ticked what your profile says" not in page
+    assert ticked_offers(page) == {"teaching"}
 
 
 def test_applying_twice_is_refused_while_the_first_waits(app, client):

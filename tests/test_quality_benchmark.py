@@ -42,7 +42,9 @@ def test_metrics_are_well_formed(quality, results):
 
 def test_table_has_every_method(quality, results):
     lines = quality.table(results["mentor"]).splitlines()
-    assert lines[0] == "| method | NDCG@10 | P@5 | coverage | Gini |"
+    assert lines[0] == (
+        "| method | NDCG@10 | P@5 | coverage | Gini | specialties | goals | region | hobbies |"
+    )
     assert [line.split(" | ")[0].removeprefix("| ") for line in lines[2:]] == list(quality.METHODS)
 
 

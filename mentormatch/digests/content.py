@@ -26,7 +26,7 @@ from mentormatch.digests.items import (
 )
 from mentormatch.digests.models import Digest
 from mentormatch.digests.periods import FIRST_LOOK_BACK, period_key
-from mentormatch.matching.service import all_suggestions, suggestions_for
+from mentormatch.matching.service import all_suggestions, suggestions_for, top_percent
 from mentormatch.mentoring.models import PENDING, Connection, MentoringRequest
 from mentormatch.profiles.models import MentorStatus, Profile
 
@@ -57,7 +57,7 @@ def latest_digests(user_ids: Sequence[int]) -> dict[int, Digest]:
 
 
 class Suggestions:
-    """People's best suggestions as (id, score, reasons), best first.
+    """People's best suggestions as (id, N in "a top N % match", reasons), best first.
 
     For a few people, asked person by person; for many, everyone's computed once per kind and
     kept for the whole run (the engine gives the same answer both ways).
@@ -67,19 +67,19 @@ class Suggestions:
         self.bulk = bulk
         self._everyone: dict[str, dict[int, list]] = {}
 
-    def of(self, users: Sequence[User], kind: str) -> dict[int, list[tuple[int, float, list[str]]]]:
+    def of(self, users: Sequence[User], kind: str) -> dict[int, list[tuple[int, int, list[str]]]]:
         """These people's suggestions of one kind."""
         if not self.bulk:
             return {
                 user.id: [
-                    (p.user.id, p.score, p.reasons) for p in suggestions_for(user, kind, SUGGESTION_POOL)
+                    (p.user.id, p.percent, p.reasons) for p in suggestions_for(user, kind, SUGGESTION_POOL)
                 ]
                 for user in users
             }
         if kind not in self._everyone:
             found = all_suggestions(kind, k=SUGGESTION_POOL)
             self._everyone[kind] = {
-                member: [(s.id, s.score, s.reasons) for s in suggestions]
+                member: [(s.id, top_percent(s.top), s.reasons) for s in suggestions]
                 for member, suggestions in found.items()
             }
         everyone = self._everyone[kind]
@@ -158,7 +158,7 @@ def build_digests(
 
 
 def _add_suggestions(users: Sequence[User], contents: dict[int, DigestContent], source: Suggestions) -> None:
-    chosen: dict[int, dict[str, list[tuple[int, float, list[str]]]]] = {}
+    chosen: dict[int, dict[str, list[tuple[int, int, list[str]]]]] = {}
     shown: set[int] = set()
     for kind, key in (("mentor", "mentors"), ("peer", "peers")):
         for user_id, suggestions in source.of(users, kind).items():
@@ -171,8 +171,8 @@ def _add_suggestions(users: Sequence[User], contents: dict[int, DigestContent], 
         content = contents[user_id]
         for key, new in kinds.items():
             items = [
-                SuggestedItem(other, *people[other], percent=round(score * 100), reasons=list(reasons))
-                for other, score, reasons in new
+                SuggestedItem(other, *people[other], percent=percent, reasons=list(reasons))
+                for other, percent, reasons in new
                 if other in people
             ]
             setattr(content, key, items)

@@ -40,6 +40,7 @@ COLUMNS = (
     "capacity",
     "registration_number",
 )
+OPTIONAL = ("offers",)  # goal codes a mentor helps with; without it, matching reads their text
 # The same limits as the profile forms (and the database columns).
 MAX_LENGTHS = {
     "email": limits.EMAIL,
@@ -70,6 +71,7 @@ class Person:
     bio: str | None = None
     looking_for: str | None = None
     offers_mentoring: bool = False
+    offers: list[str] = field(default_factory=list)
     capacity: int | None = None
     registration_number: str | None = None
 
@@ -143,6 +145,10 @@ def check_row(line: int, values: dict[str, str]) -> tuple[Person, list[tuple[str
     person.bio = row.text("bio")
     person.looking_for = row.text("looking_for")
     _mentoring(row, person)
+    if "offers" in values:
+        person.offers = row.codes("offers", GOALS, "a goal", "offers", MAX_GOALS)
+        if person.offers and not person.offers_mentoring:
+            row.problem("offers", 'only for mentors, but offers_mentoring is not "yes": leave it empty')
     return person, row.problems
 
 

@@ -27,7 +27,14 @@ from mentormatch.core.views import absolute_url
 from mentormatch.importing.rows import Person
 from mentormatch.importing.validate import CheckedFile, check_file
 from mentormatch.mentors import standing
-from mentormatch.profiles.models import Profile, ProfileGoal, ProfileSpecialty, Tag, profile_interest
+from mentormatch.profiles.models import (
+    Profile,
+    ProfileGoal,
+    ProfileOffer,
+    ProfileSpecialty,
+    Tag,
+    profile_interest,
+)
 from mentormatch.profiles.service import refresh_search_text, tags_named
 
 # Values per IN (…) query: well under SQLite's and PostgreSQL's limits on bound parameters.
@@ -106,7 +113,13 @@ def add_people(people: list[Person], *, mentors_will_be: str) -> list[User]:
     ]
     db.session.add_all(users)
     db.session.flush()  # their ids (and the new tags'), for the rows below
-    rows: dict[str, list[dict]] = {"profiles": [], "specialties": [], "goals": [], "interests": []}
+    rows: dict[str, list[dict]] = {
+        "profiles": [],
+        "specialties": [],
+        "goals": [],
+        "offers": [],
+        "interests": [],
+    }
     for person, user in zip(people, users, strict=True):
         values = {
             "user_id": user.id,
@@ -129,6 +142,7 @@ def add_people(people: list[Person], *, mentors_will_be: str) -> list[User]:
             department=None,
             specialties=person.specialties,
             goals=person.goals,
+            offers=person.offers,
             interests=[tags[name] for name in person.interests],
         )
         refresh_search_text(user, profile)
@@ -137,6 +151,7 @@ def add_people(people: list[Person], *, mentors_will_be: str) -> list[User]:
         )
         rows["specialties"] += [{"user_id": user.id, "code": code} for code in person.specialties]
         rows["goals"] += [{"user_id": user.id, "code": code} for code in person.goals]
+        rows["offers"] += [{"user_id": user.id, "code": code} for code in person.offers]
         rows["interests"] += [{"user_id": user.id, "tag_id": tags[name].id} for name in person.interests]
         link = absolute_url("auth.accept_invitation", token=issue_token(user, Purpose.INVITATION))
         send_email(user.email, "import_invitation", INVITATION_SUBJECT, user=user, profile=profile, link=link)
@@ -144,6 +159,7 @@ def add_people(people: list[Person], *, mentors_will_be: str) -> list[User]:
         (Profile.__table__, "profiles"),
         (ProfileSpecialty.__table__, "specialties"),
         (ProfileGoal.__table__, "goals"),
+        (ProfileOffer.__table__, "offers"),
         (profile_interest, "interests"),
     ):
         if rows[key]:

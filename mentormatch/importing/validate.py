@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from mentormatch.core.csvfile import csv_records
-from mentormatch.importing.rows import COLUMNS, Person, check_row
+from mentormatch.importing.rows import COLUMNS, OPTIONAL, Person, check_row
 
 # The one piece of the database validation needs: which of these addresses have accounts.
 ExistingEmails = Callable[[list[str]], set[str]]
@@ -98,7 +98,7 @@ def check_file(data: bytes, existing_emails: ExistingEmails) -> CheckedFile:
         problems.append(Problem(header_line + 1, None, "there are no people below the header row"))
     problems.extend(_duplicate_emails(people))
     problems.extend(_existing_emails(people, existing_emails))
-    order = {name: index for index, name in enumerate(COLUMNS)}
+    order = {name: index for index, name in enumerate(COLUMNS + OPTIONAL)}
     problems.sort(key=lambda problem: (problem.line, order.get(problem.column or "", -1)))
     return CheckedFile(people, problems)
 
@@ -123,8 +123,9 @@ def _check_header(header: list[str]) -> tuple[list[str | None], list[Problem]]:
             continue
         if name in seen:
             problems.append(Problem(1, name, "appears twice in the header"))
-        elif name not in COLUMNS:
-            problems.append(Problem(1, name, f"unknown column (the columns are: {', '.join(COLUMNS)})"))
+        elif name not in COLUMNS + OPTIONAL:
+            known = f"{', '.join(COLUMNS)}, and optionally {', '.join(OPTIONAL)}"
+            problems.append(Problem(1, name, f"unknown column (the columns are: {known})"))
         seen.add(name)
     problems.extend(Problem(1, name, "missing from the header") for name in COLUMNS if name not in seen)
     return [name or None for name in names], problems

@@ -21,53 +21,37 @@ from itertools import pairwise
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from mentormatch.core.vocabulary import GOALS, SPECIALTIES
-from mentormatch.matching.fitting import (
-    _CONST,
-    _FLAG,
-    _GOAL,
-    _ORG,
-    _RANK,
-    _REGION,
-    _SPEC,
-    RANK_OFFSET,
-    Fitting,
-    Member,
-    _Pool,
-)
+from mentormatch.matching.blend import ALIKE, MENTOR_WEIGHTS, PEER_WEIGHTS, UNMET_GOALS, query_matrix
+from mentormatch.matching.fitting import Fitting, Member, _Pool
 from mentormatch.matching.reasons import (
     explain_pairs,
 )
-from mentormatch.matching.topk import _best_rows, _bits, _group_maxima
+from mentormatch.matching.topk import _best_rows, _group_maxima
 
-# The blend; each part is in [0, 1] and the weights sum to 1, so scores stay in [0, 1].
-MENTOR_WEIGHTS = {"similarity": 0.35, "goals": 0.20, "specialties": 0.15, "stage": 0.15, "region": 0.15}
-PEER_WEIGHTS = {
-    "similarity": 0.40,
-    "goals": 0.15,
-    "specialties": 0.15,
-    "organisation": 0.15,
-    "region": 0.10,
-    "stage": 0.05,
-}
-UNMET_GOALS = 0.3  # reciprocity: a mentor offering none of the mentee's goals keeps 30% of the score
-ALIKE = 0.3  # a cosine at which "your profiles read alike" is worth saying
 BATCH_QUERIES = 128  # members scored together in a rebuild: a block of about 1 MB, which stays in cache
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One suggested person: a score in [0, 1] and the plain-language reasons behind it."""
+    """One suggested person: the fit in [0, 1], the plain-language reasons, and its standing.
+
+    `top` is the share of everyone eligible for this member (by every rule, exclusions too) that
+    ranks at or above this suggestion: 0.03 is "a top 3 % match for you" (docs/matching.md).
+    """
 
     id: Hashable
     score: float
     reasons: list[str]
+    top: float = 1.0
 
 
 class MatchingEngine(Fitting):
     """Fitted TF-IDF rows for every member, candidate pools, and the structured fields as arrays."""
 
-    def __init__(self) -> None:
+    def __init__(self, weights: dict[str, dict[str, float]] | None = None) -> None:
+        """`weights`: a programme's own blend by kind ("mentor", "peer"), learned from its outcomes
+        (matching/learning.py); the defaults in matching/blend.py otherwise."""
+        self._weights = weights or {}
         self._vectorizers: dict[str, TfidfVectorizer] = {}
         self._members: list[Member] = []
         self._index: dict[Hashable, int] = {}
@@ -156,6 +140,30 @@ class MatchingEngine(Fitting):
         scores[finite] = np.clip(scores[finite], 0.0, 1.0)
         return scores
 
+    def part_scores(self, kind: str, member_id: Hashable, other_ids: list[Hashable]) -> np.ndarray:
+        """Each part of the blend (in `MENTOR_WEIGHTS` or `PEER_WEIGHTS` order), 0–1, for each pair.
+
+        A (len(other_ids) × parts) array, before reciprocity and fair exposure: what a programme's
+        outcomes are fitted on (matching/learning.py). The rules are not checked here.
+        """
+        _check(kind)
+        names = list(MENTOR_WEIGHTS if kind == "mentor" else PEER_WEIGHTS)
+        query = np.array([self._index[member_id]])
+        others = np.array([self._index[o] for o in other_ids], dtype=np.int64)
+        rank = int(self._arrays["rank"][query[0]])
+        scores = np.zeros((len(others), len(names)), dtype=np.float32)
+        if not len(others):
+            return scores
+        pool = self._pool(kind, others, self._query_rows(others), exposed=False)
+        for j, name in enumerate(names):
+            alone = {part: float(part == name) for part in names}
+            column = query_matrix(self._arrays, kind, query, rank, pool.width, self._query_rows(query), alone)
+            offset = 0
+            for _, rows, _ in pool.chunks:
+                scores[offset : offset + rows.shape[0], j] = (rows @ column[: rows.shape[1]]).ravel()
+                offset += rows.shape[0]
+        return scores
+
     def _candidates(self, kind: str, rank: int) -> list[_Pool]:
         _check(kind)
         if kind == "mentor":
@@ -188,6 +196,7 @@ class MatchingEngine(Fitting):
         blocked_col, blocked = self._blocked(queries, excludes)
         blocks, maxima = [], []
         offset = 0
+        eligible = np.zeros(len(queries), dtype=np.int64)  # candidates each query may be shown
         for pool in pools:
             for start, rows, members in pool.chunks:
                 block = rows @ scoring[: rows.shape[1]]  # candidates × queries
@@ -197,13 +206,16 @@ class MatchingEngine(Fitting):
                     if unmet.any():
                         factor = np.where(unmet, np.float32(UNMET_GOALS), np.float32(1))
                         block[:, first:last] *= factor[:, None]
+                allowed = np.ones(len(members), dtype=bool)
                 if pool.patched:
-                    block[~self._eligible(kind, members, rank)] = -np.inf
+                    allowed = self._eligible(kind, members, rank)
                 elif self._patches:
-                    block[a["stale"][members]] = -np.inf
+                    allowed = ~a["stale"][members]
+                block[~allowed] = -np.inf
                 at = np.minimum(np.searchsorted(members, blocked), len(members) - 1)
-                hit = members[at] == blocked
+                hit = (members[at] == blocked) & allowed[at]
                 block[at[hit], blocked_col[hit]] = -np.inf
+                eligible += int(allowed.sum()) - np.bincount(blocked_col[hit], minlength=len(queries))
                 blocks.append((offset + start, block))
                 maxima.append(_group_maxima(block))  # while the block is still in cache
             offset += len(pool.members)
@@ -213,9 +225,13 @@ class MatchingEngine(Fitting):
         ids = [self._members[c].id for c in chosen.tolist()]
         scores = np.clip(score, 0.0, 1.0).tolist()  # rounding can stray past 1 by a float32 ulp
         bounds = np.searchsorted(col, np.arange(len(queries) + 1)).tolist()
+        out_of = np.maximum(eligible, 1).tolist()
         return [
-            [Suggestion(id=ids[j], score=scores[j], reasons=said[j]) for j in range(first, last)]
-            for first, last in pairwise(bounds)
+            [
+                Suggestion(ids[j], scores[j], said[j], top=min((j - first + 1) / out_of[q], 1.0))
+                for j in range(first, last)
+            ]
+            for q, (first, last) in enumerate(pairwise(bounds))
         ]
 
     def _eligible(self, kind: str, members: np.ndarray, rank: int) -> np.ndarray:
@@ -242,38 +258,8 @@ class MatchingEngine(Fitting):
 
     def _query_matrix(self, kind: str, queries: np.ndarray, rank: int, width: int) -> np.ndarray:
         """Each query as a dense column of weights: candidate rows @ it give the whole blended score."""
-        a = self._arrays
-        weights = MENTOR_WEIGHTS if kind == "mentor" else PEER_WEIGHTS
         x = self._query_rows(queries)
-        base = x.shape[1]
-        matrix = np.zeros((width, len(queries)), dtype=np.float32)
-        np.multiply(x.T.toarray(), np.float32(weights["similarity"]), out=matrix[:base])
-        cols = np.arange(len(queries))
-        goals, spec = a["goals"][queries], a["spec"][queries]
-        n_goals = np.bitwise_count(goals)
-        per_goal = weights["goals"] / np.maximum(n_goals, 1)
-        matrix[base + _GOAL : base + _SPEC] = (_bits(goals, len(GOALS)) * per_goal[:, None]).T
-        per_spec = weights["specialties"] / np.maximum(np.bitwise_count(spec), 1)
-        matrix[base + _SPEC : base + _REGION] = (_bits(spec, len(SPECIALTIES)) * per_spec[:, None]).T
-        region = a["region"][queries].astype(np.int64)
-        placed = region >= 0
-        matrix[base + _REGION + region[placed], cols[placed]] = weights["region"]
-        diff = np.arange(256) - RANK_OFFSET - rank
-        if kind == "mentor":
-            stage = np.select([diff <= 2, diff == 3], [1.0, 0.6], 0.3)
-            # Wanting nothing in particular, or a mentor stating no offers: neutral, not a mismatch.
-            matrix[base + _CONST] = np.where(n_goals > 0, 0.0, 0.5 * weights["goals"])
-            matrix[base + _FLAG] = np.where(n_goals > 0, 0.5 * weights["goals"], 0.0)
-        else:
-            stage = np.where(diff == 0, 1.0, 0.5)
-            # Organisation: 1 when both are known and differ, 0 when the same, 0.5 when either is unknown.
-            org = a["org"][queries].astype(np.int64)
-            known = (org >= 0) & (base + _ORG + org < width)
-            matrix[base + _CONST] = 0.5 * weights["organisation"]
-            matrix[base + _FLAG] = np.where(org >= 0, 0.5 * weights["organisation"], 0.0)
-            matrix[base + _ORG + org[known], cols[known]] = -weights["organisation"]
-        matrix[base + _RANK : base + _RANK + 256] = (weights["stage"] * stage)[:, None]
-        return matrix
+        return query_matrix(self._arrays, kind, queries, rank, width, x, self._weights.get(kind))
 
     # --- reasons -------------------------------------------------------------------------------
 

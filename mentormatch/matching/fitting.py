@@ -16,11 +16,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES
+from mentormatch.matching.reading import Reading, read
 from mentormatch.matching.topk import _bits
 from mentormatch.matching.vocabulary import normalise
 
 # How much each field counts in the cosine similarity: tags say more than free text.
-FIELD_WEIGHTS = {"specialties": 0.45, "text": 0.40, "interests": 0.15}
+FIELD_WEIGHTS = {"specialties": 0.30, "text": 0.30, "interests": 0.40}
 COMPACT_AFTER = 512  # updated members kept aside before the matrices are rebuilt (not refitted)
 CHUNK_ROWS = 2048  # candidates scored in one block; a multiple of GROUP_ROWS
 SPEC_BIT = {code: np.uint64(1) << np.uint64(i) for i, code in enumerate(SPECIALTIES)}
@@ -28,10 +29,12 @@ GOAL_BIT = {code: np.uint64(1) << np.uint64(i) for i, code in enumerate(GOALS)}
 # The structured fit is linear in indicator columns appended to each candidate's TF-IDF row (goal or
 # offer bits, specialty bits, region, stage rank, a constant, a flag, organisation), so one sparse ×
 # dense product scores the whole blend; these are the columns' offsets after the TF-IDF columns.
+# A code read from someone's text (not ticked) has the value READ instead of 1 in its column.
 _GOAL = 0
 _SPEC = _GOAL + len(GOALS)
 _REGION = _SPEC + len(SPECIALTIES)
-_RANK = _REGION + len(REGIONS)
+_IN_PERSON = _REGION + len(REGIONS)  # the region again, only for members who'd meet in person
+_RANK = _IN_PERSON + len(REGIONS)
 RANK_OFFSET = 128  # stage ranks are int8: rank r is column _RANK + RANK_OFFSET + r
 _CONST = _RANK + 256
 _FLAG = _CONST + 1  # mentors: states no offers; peers: organisation known
@@ -59,7 +62,23 @@ def _tags(doc: list[str]) -> list[str]:
     return doc
 
 
-BUSY_PENALTY = 0.12  # fair exposure: at most this much off for many pending requests…
+READ = 0.9  # a code read from someone's text counts this much of one they ticked (see docs/matching.md)
+
+
+def _indicators(codes: np.ndarray, read_only: np.ndarray, width: int):
+    """(row, column, value) of each code bit set: 1 when ticked, READ when only read from the text."""
+    row, col = np.nonzero(_bits(codes, width))
+    only_read = _bits(read_only, width)[row, col]
+    return row, col, np.where(only_read, np.float32(READ), np.float32(1))
+
+
+def _hobbies_of(member: Member, reading: Reading) -> tuple[frozenset[str], frozenset[str]]:
+    """For the reasons: the hobbies ticked, and those only written about."""
+    ticked = frozenset(tag.casefold() for tag in member.interests)
+    return ticked, reading.interests - ticked
+
+
+BUSY_PENALTY = 0.06  # fair exposure: at most this much off for many pending requests…
 LAST_PLACE_PENALTY = 0.05  # …and this much for a mentor with one place left
 BUSY_REQUESTS = 4  # pending requests at which the busy penalty is full
 
@@ -68,8 +87,10 @@ BUSY_REQUESTS = 4  # pending requests at which the busy penalty is full
 class Member:
     """What matching knows about one member.
 
-    `offers` are the goals a mentor helps with; a mentor stating none is neither a match nor a
-    mismatch for a mentee's goals (neutral, and no reciprocity penalty).
+    `offers` are the goals a mentor helps with; a mentor stating none is matched on the offers
+    read from their text (matching/reading.py), and one with neither is neutral for a mentee's
+    goals (no reciprocity penalty). `text` is read too: specialties, goals, hobbies, and whether
+    they'd like to meet in person, which `in_person` (their ways to meet) can also say.
     """
 
     id: Hashable
@@ -86,6 +107,7 @@ class Member:
     pending_requests: int = 0
     verified: bool = True
     stage: str = ""  # the stage code, for the reasons ("a few steps ahead: consultant")
+    in_person: bool = False  # among their ways to meet
 
 
 class Fitting:
@@ -95,14 +117,18 @@ class Fitting:
         """Fit the vectorizers on everyone and build the candidate pools."""
         self._members = list(members)
         self._index = {member.id: i for i, member in enumerate(self._members)}
-        self._hobbies = [frozenset(tag.casefold() for tag in member.interests) for member in self._members]
+        self._texts = [normalise(member.text) for member in self._members]
+        self._readings = [
+            read(member.text, mentor=member.is_mentor, normalised=text)
+            for member, text in zip(self._members, self._texts, strict=True)
+        ]
+        self._hobbies = [_hobbies_of(m, r) for m, r in zip(self._members, self._readings, strict=True)]
         if len(self._index) != len(self._members):
             raise ValueError("member ids must be unique")
         big = len(self._members) >= 1000
         self._vectorizers = {
             # Very common words say nothing about fit and make every product denser.
-            "text": TfidfVectorizer(
-                preprocessor=normalise,
+            "text": TfidfVectorizer(  # on normalised text (vocabulary.py): one token per clinical phrase
                 stop_words="english",
                 sublinear_tf=True,
                 dtype=np.float32,
@@ -112,7 +138,7 @@ class Fitting:
             "specialties": TfidfVectorizer(analyzer=_tags, dtype=np.float32),
             "interests": TfidfVectorizer(analyzer=_tags, dtype=np.float32),
         }
-        docs = self._documents(self._members)
+        docs = self._documents(self._members, self._texts, self._readings)
         self._organisations: dict[str, int] = {}
         blocks = []
         for field, vectorizer in self._vectorizers.items():
@@ -122,14 +148,16 @@ class Fitting:
                 vectorizer.vocabulary_ = {}
                 blocks.append(sp.csr_matrix((len(self._members), 0), dtype=np.float32))
         self._rows = self._combine(blocks)
-        self._arrays = self._structured(self._members)
+        self._arrays = self._structured(self._members, self._readings)
         self._patches: dict[int, sp.csr_matrix] = {}
         self._build_pools()
         return self
 
     def update(self, member: Member) -> None:
         """Refresh (or add) one member with the fitted vectorizers; no refit."""
-        docs = self._documents([member])
+        text = normalise(member.text)
+        reading = read(member.text, mentor=member.is_mentor, normalised=text)
+        docs = self._documents([member], [text], [reading])
         blocks = []
         for field, vectorizer in self._vectorizers.items():
             if vectorizer.vocabulary_:
@@ -138,18 +166,20 @@ class Fitting:
                 blocks.append(sp.csr_matrix((1, 0), dtype=np.float32))
         row = self._combine(blocks)
         i = self._index.get(member.id)
-        fields = self._structured([member])
+        fields = self._structured([member], [reading])
         if i is None:
             i = len(self._members)
             self._index[member.id] = i
             self._members.append(member)
-            self._hobbies.append(frozenset())
+            self._hobbies.append((frozenset(), frozenset()))
+            self._readings.append(reading)
             self._arrays = {key: np.concatenate([self._arrays[key], fields[key]]) for key in self._arrays}
         else:
             self._members[i] = member
+            self._readings[i] = reading
             for key, values in fields.items():
                 self._arrays[key][i] = values[0]
-        self._hobbies[i] = frozenset(tag.casefold() for tag in member.interests)
+        self._hobbies[i] = _hobbies_of(member, reading)
         self._patches[i] = row
         self._arrays["stale"][i] = True
         if len(self._patches) > COMPACT_AFTER:
@@ -157,11 +187,15 @@ class Fitting:
         else:
             self._patch_rows()
 
-    def _documents(self, members: list[Member]) -> dict[str, list]:
+    def _documents(self, members: list[Member], texts: list[str], readings: list[Reading]) -> dict[str, list]:
         return {
-            "text": [member.text for member in members],
+            "text": texts,
             "specialties": [sorted(member.specialties) for member in members],
-            "interests": [sorted(tag.casefold() for tag in member.interests) for member in members],
+            # Hobbies ticked and hobbies written ("outside work: sailing") are the same words.
+            "interests": [
+                sorted({tag.casefold() for tag in member.interests} | reading.interests)
+                for member, reading in zip(members, readings, strict=True)
+            ],
         }
 
     def _combine(self, blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
@@ -172,20 +206,33 @@ class Fitting:
         combined = sp.hstack(scaled, format="csr", dtype=np.float32)
         return normalize(combined) if combined.shape[1] else combined
 
-    def _structured(self, members: list[Member]) -> dict[str, np.ndarray]:
+    def _structured(self, members: list[Member], readings: list[Reading]) -> dict[str, np.ndarray]:
         regions = {code: i for i, code in enumerate(REGIONS)}
         orgs = self._organisations
         for member in members:
             key = member.organisation.strip().casefold()
             if key and key not in orgs:
                 orgs[key] = len(orgs)
-        return {
-            "rank": np.array([m.stage_rank for m in members], dtype=np.int8),
-            "region": np.array([regions.get(m.region, -1) for m in members], dtype=np.int16),
-            "org": np.array([orgs.get(m.organisation.strip().casefold(), -1) for m in members], np.int32),
+        ticked = {
             "spec": np.array([_mask(m.specialties, SPEC_BIT) for m in members], dtype=np.uint64),
             "goals": np.array([_mask(m.goals, GOAL_BIT) for m in members], dtype=np.uint64),
             "offers": np.array([_mask(m.offers, GOAL_BIT) for m in members], dtype=np.uint64),
+        }
+        said = {
+            "spec": np.array([_mask(r.specialties, SPEC_BIT) for r in readings], dtype=np.uint64),
+            "goals": np.array([_mask(r.goals, GOAL_BIT) for r in readings], dtype=np.uint64),
+            "offers": np.array([_mask(r.offers, GOAL_BIT) for r in readings], dtype=np.uint64),
+        }
+        # Each code field is what was ticked or read; its "_read" twin, what was only read.
+        codes = {key: ticked[key] | said[key] for key in ticked}
+        codes |= {f"{key}_read": said[key] & ~ticked[key] for key in ticked}
+        return codes | {
+            "rank": np.array([m.stage_rank for m in members], dtype=np.int8),
+            "region": np.array([regions.get(m.region, -1) for m in members], dtype=np.int16),
+            "org": np.array([orgs.get(m.organisation.strip().casefold(), -1) for m in members], np.int32),
+            "in_person": np.array(
+                [m.in_person or r.in_person is True for m, r in zip(members, readings, strict=True)], bool
+            ),
             "mentor": np.array([m.is_mentor and m.free_places > 0 for m in members], dtype=bool),
             "free": np.array([m.free_places for m in members], dtype=np.int16),
             "pending": np.array([m.pending_requests for m in members], dtype=np.int16),
@@ -214,35 +261,44 @@ class Fitting:
             for kind in ("mentor", "peer"):
                 self._patch_pools[kind] = self._pool(kind, self._patched, rows, patched=True)
 
-    def _pool(self, kind: str, members: np.ndarray, rows: sp.csr_matrix, patched: bool = False) -> _Pool:
+    def _pool(
+        self, kind: str, members: np.ndarray, rows: sp.csr_matrix, patched: bool = False, exposed: bool = True
+    ) -> _Pool:
         """Scoring rows: TF-IDF, then the indicator columns; a mentor's row is scaled by exposure."""
         a = self._arrays
         n, base = rows.shape
-        bits = a["offers" if kind == "mentor" else "goals"][members]
-        goal_row, goal_col = np.nonzero(_bits(bits, len(GOALS)))
-        spec_row, spec_col = np.nonzero(_bits(a["spec"][members], len(SPECIALTIES)))
+        field = "offers" if kind == "mentor" else "goals"
+        bits = a[field][members]
+        goal_row, goal_col, goal_value = _indicators(bits, a[f"{field}_read"][members], len(GOALS))
+        spec_row, spec_col, spec_value = _indicators(
+            a["spec"][members], a["spec_read"][members], len(SPECIALTIES)
+        )
         region = a["region"][members].astype(np.int64)
         placed = np.flatnonzero(region >= 0)
+        meets = placed[a["in_person"][members][placed]]
         everyone = np.arange(n)
         org = a["org"][members].astype(np.int64)
         known = np.flatnonzero(org >= 0) if kind == "peer" else np.zeros(0, np.int64)
         flagged = np.flatnonzero(bits == 0) if kind == "mentor" else known
-        row = np.concatenate([goal_row, spec_row, placed, everyone, everyone, flagged, known])
+        row = np.concatenate([goal_row, spec_row, placed, meets, everyone, everyone, flagged, known])
         col = np.concatenate(
             [
                 _GOAL + goal_col,
                 _SPEC + spec_col,
                 _REGION + region[placed],
+                _IN_PERSON + region[meets],
                 _RANK + RANK_OFFSET + a["rank"][members].astype(np.int64),
                 np.full(n, _CONST),
                 np.full(len(flagged), _FLAG),
                 _ORG + org[known],
             ]
         )
+        value = np.ones(len(row), np.float32)
+        value[: len(goal_value) + len(spec_value)] = np.concatenate([goal_value, spec_value])
         width = base + _ORG + len(self._organisations)
-        extra = sp.csr_matrix((np.ones(len(row), np.float32), (row, col)), shape=(n, width - base))
+        extra = sp.csr_matrix((value, (row, col)), shape=(n, width - base))
         matrix = sp.hstack([rows, extra], format="csr", dtype=np.float32)
-        if kind == "mentor":
+        if kind == "mentor" and exposed:
             pending, free = a["pending"][members], a["free"][members]
             busy = np.minimum(pending / BUSY_REQUESTS, 1)
             exposure = 1 - BUSY_PENALTY * busy - LAST_PLACE_PENALTY * (free == 1)

@@ -25,6 +25,7 @@ from mentormatch.core.metrics import MATCHING_REFITS
 from mentormatch.matching.engine import MatchingEngine
 from mentormatch.matching.members import load_members
 from mentormatch.matching.models import MatchingState
+from mentormatch.matching.outcomes import learned_blend
 
 # An id below the newest one seen but not yet visible may belong to a transaction still
 # committing; after this long it was rolled back (or the sequence skipped it).
@@ -98,7 +99,9 @@ def _fit(holder: _ProcessEngine, reason: str) -> None:
     cursor.gaps = {i: now for i in range(max(start - GAP_WINDOW, 0) + 1, start) if i not in visible}
     generation = _generation()
     members = load_members()
-    holder.engine = MatchingEngine().fit(members) if members else None
+    learned = learned_blend()  # a programme's own blend (`flask matches learn`), else the defaults
+    weights = {"mentor": learned["mentor"]} if learned and "mentor" in learned else None
+    holder.engine = MatchingEngine(weights).fit(members) if members else None
     holder.generation, holder.cursor = generation, cursor
     holder.members, holder.updates = len(members), 0
 

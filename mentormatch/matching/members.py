@@ -60,4 +60,5 @@ def _member(user: User, profile: Profile, pending_requests: int) -> Member:
         is_mentor=profile.is_approved_mentor,
         free_places=profile.free_places,
         pending_requests=pending_requests,
+        in_person=profile.meet_in_person,
     )

@@ -4,7 +4,8 @@ The engine behind them is kept fresh in every process by freshness.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -60,9 +61,22 @@ def excluded_for(user_id: int) -> set[int]:
     return people
 
 
+def top_percent(top: float) -> int:
+    """'a top 3 % match for you': the share of everyone eligible ranked at or above, rounded up."""
+    return max(1, math.ceil(round(100 * top, 6)))
+
+
+def standing(top: float) -> float:
+    """The 0–1 number exports give: the share of everyone eligible ranked below this suggestion."""
+    return round(max(0.0, 1.0 - top), 4)
+
+
 @dataclass(frozen=True)
 class SuggestedPerson:
-    """A suggestion ready to show: the person, their profile, a 0–100 % score and the reasons."""
+    """A suggestion ready to show: the person, their profile, how high it ranks, and the reasons.
+
+    `percent` is N in "a top N % match for you" (docs/matching.md); `score` is the engine's fit.
+    """
 
     user: User
     profile: Profile
@@ -92,7 +106,7 @@ def _people(found: list[Suggestion]) -> list[SuggestedPerson]:
     rows = db.session.execute(select(User, Profile).join(Profile).where(User.id.in_(ids))).all()
     by_id = {user.id: (user, profile) for user, profile in rows}
     return [
-        SuggestedPerson(*by_id[s.id], percent=round(s.score * 100), score=s.score, reasons=s.reasons)
+        SuggestedPerson(*by_id[s.id], percent=top_percent(s.top), score=s.score, reasons=s.reasons)
         for s in found
         if s.id in by_id
     ]
@@ -111,10 +125,21 @@ def all_suggestions(kind: str, k: int = 10, *, reasons: bool = True) -> dict[int
         db.session.scalars(select(User.id).join(Profile, Profile.user_id == User.id).where(*_eligible()))
     )
     return {
-        member: [s for s in suggestions if s.id not in excluded.get(member, ())][:k]
+        member: _without(suggestions, excluded.get(member, set()), k)
         for member, suggestions in found.items()
         if member in eligible
     }
+
+
+def _without(suggestions: list[Suggestion], excluded: set[int], k: int) -> list[Suggestion]:
+    """The first k not excluded, each one's standing counted among those left."""
+    if not suggestions:
+        return []
+    out_of = round(1 / suggestions[0].top)  # everyone eligible, before these exclusions
+    kept = [s for s in suggestions if s.id not in excluded][:k]
+    gone = sum(1 for s in suggestions if s.id in excluded)
+    left = max(out_of - gone, len(kept), 1)
+    return [replace(s, top=(position + 1) / left) for position, s in enumerate(kept)]
 
 
 def _all_exclusions() -> dict[int, set[int]]:

@@ -9,6 +9,8 @@ from flask_login import current_user, login_required
 from mentormatch.accounts.models import User
 from mentormatch.core.audit import last_entry
 from mentormatch.core.extensions import db
+from mentormatch.core.vocabulary import GOALS
+from mentormatch.matching.reading import read
 from mentormatch.mentors import service, standing
 from mentormatch.mentors.forms import EXCLUSIONS_HINT, MentorApplicationForm
 from mentormatch.mentors.models import MENTOR_STATUS_LABELS, SUSPENDED
@@ -51,7 +53,9 @@ def apply() -> ResponseReturnValue:
     if problem:
         flash(problem, "info")
         return redirect(url_for("mentors.status"), 303)
-    form = MentorApplicationForm(me, data=MentorApplicationForm.initial(me))
+    initial = MentorApplicationForm.initial(me)
+    read_offers = [] if initial["offers"] else _offers_written(me)
+    form = MentorApplicationForm(me, data={**initial, "offers": initial["offers"] or read_offers})
     if form.validate_on_submit():
         try:
             standing.apply_to_mentor(me, form.application())
@@ -68,8 +72,16 @@ def apply() -> ResponseReturnValue:
         form=form,
         me=me,
         last=last,
+        read_offers=read_offers,
         exclusions_hint=EXCLUSIONS_HINT,
     ), (422 if form.errors else 200)
+
+
+def _offers_written(me: User) -> list[str]:
+    """What the profile's text says they can help with, ticked for them to confirm (matching reads it too)."""
+    profile = me.profile
+    text = f"{profile.about or ''}\n{profile.looking_for or ''}"
+    return [code for code in GOALS if code in read(text, mentor=True).offers]
 
 
 @bp.post("/mentor/pause")
