@@ -8,6 +8,7 @@ from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import personal_data_requested
 from mentormatch.core.extensions import db
 from mentormatch.mentoring.models import Connection, MentoringRequest
+from mentormatch.profiles.people import attach_people
 
 
 def requests_for(user: User) -> dict[str, list[MentoringRequest]]:
@@ -16,6 +17,7 @@ def requests_for(user: User) -> dict[str, list[MentoringRequest]]:
     rows = db.session.scalars(
         select(MentoringRequest).where(mine).order_by(MentoringRequest.created_at.desc()).limit(200)
     ).all()
+    attach_people(rows, "sender", "recipient")
     return {
         "received": [request for request in rows if request.is_pending and request.recipient_id == user.id],
         "sent": [request for request in rows if request.is_pending and request.sender_id == user.id],
@@ -33,6 +35,7 @@ def connections_for(user: User) -> list[Connection]:
         )
         .order_by(Connection.started_at.desc())
     ).all()
+    attach_people(rows, "first", "second")
     order = {"mentor": 0, "mentee": 1, "peer": 2}
     return sorted(rows, key=lambda connection: order[connection.role_of(user)])
 
