@@ -57,12 +57,13 @@ def _init_extensions(app: Flask) -> None:
     from mentormatch.accounts.sessions import init_login
     from mentormatch.core import audit, changes
     from mentormatch.core.extensions import csrf, db, limiter, migrate
+    from mentormatch.profiles.people import SIGNED_IN_MEMBER
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    init_login(app)
+    init_login(app, load_options=SIGNED_IN_MEMBER)
     audit.install_guards()
     changes.install_flush_hook()
 
