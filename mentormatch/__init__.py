@@ -44,10 +44,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from mentormatch.core.errors import register_error_handlers, retry_reads_once
     from mentormatch.core.security import init_security_headers
+    from mentormatch.core.static import init_static
 
     register_error_handlers(app)
     retry_reads_once(app)
     init_security_headers(app)
+    init_static(app)
     _register_commands(app)
     return app
 
