@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import personal_data_requested
 from mentormatch.core.extensions import db
-from mentormatch.mentoring.models import Connection, MentoringRequest
+from mentormatch.mentoring.models import PENDING, Connection, MentoringRequest
 from mentormatch.profiles.people import attach_people
 
 
@@ -23,6 +24,20 @@ def requests_for(user: User) -> dict[str, list[MentoringRequest]]:
         "sent": [request for request in rows if request.is_pending and request.sender_id == user.id],
         "past": [request for request in rows if not request.is_pending][:30],
     }
+
+
+def waiting_for(user: User, limit: int) -> tuple[list[MentoringRequest], int]:
+    """The newest `limit` requests waiting for this person's answer, each with its sender, and how
+    many wait in all: one query (for the dashboard, which names the senders and nothing more)."""
+    rows = db.session.execute(
+        select(MentoringRequest, func.count().over())
+        .join(MentoringRequest.sender)
+        .options(contains_eager(MentoringRequest.sender))
+        .where(MentoringRequest.recipient_id == user.id, MentoringRequest.status == PENDING)
+        .order_by(MentoringRequest.created_at.desc())
+        .limit(limit)
+    ).all()
+    return [request for request, _ in rows], rows[0][1] if rows else 0
 
 
 def connections_for(user: User) -> list[Connection]:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.matching.service import SuggestedPerson, suggestions_of_kinds
-from mentormatch.mentoring.lists import requests_for
+from mentormatch.mentoring.lists import waiting_for
 from mentormatch.profiles.service import profile_strength
 from mentormatch.web.matching import at_top_stage
 
@@ -76,12 +76,12 @@ def dashboard_matches(user: User) -> dict:
     profile = user.profile
     if not user.is_verified or profile is None or profile.onboarded_at is None:
         return {"show_matches": False}
-    waiting = requests_for(user)["received"]
+    waiting, waiting_count = waiting_for(user, WAITING_SHOWN)
     return {
         "show_matches": True,
         "top": top_suggestions(user),
-        "waiting": waiting[:WAITING_SHOWN],
-        "waiting_count": len(waiting),
+        "waiting": waiting,
+        "waiting_count": waiting_count,
     }
 
 
