@@ -18,7 +18,8 @@ def requests_for(user: User) -> dict[str, list[MentoringRequest]]:
     rows = db.session.scalars(
         select(MentoringRequest).where(mine).order_by(MentoringRequest.created_at.desc()).limit(200)
     ).all()
-    attach_people(rows, "sender", "recipient")
+    # A request waiting for an answer shows the asker's specialties and goals; nothing else is shown.
+    attach_people(rows, "sender", "recipient", tags=("specialty_rows", "goal_rows"))
     return {
         "received": [request for request in rows if request.is_pending and request.recipient_id == user.id],
         "sent": [request for request in rows if request.is_pending and request.sender_id == user.id],
