@@ -54,11 +54,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         retry_reads_once,
     )
     from mentormatch.core.security import init_security_headers
+    from mentormatch.core.static import init_static
 
     register_error_handlers(app)
     retry_reads_once(app)
     let_go_of_dropped_connections(app)
     init_security_headers(app)
+    init_static(app)
     _register_commands(app)
     return app
 
@@ -68,12 +70,13 @@ def _init_extensions(app: Flask) -> None:
     from mentormatch.accounts.sessions import init_login
     from mentormatch.core import audit, changes
     from mentormatch.core.extensions import csrf, db, limiter, migrate
+    from mentormatch.profiles.people import SIGNED_IN_MEMBER
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    init_login(app)
+    init_login(app, load_options=SIGNED_IN_MEMBER)
     audit.install_guards()
     changes.install_flush_hook()
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, Response, flash, redirect, request, url_for
+from flask import Flask, Response, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.interfaces import ORMOption
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db, login_manager
 from mentormatch.core.views import is_htmx
 
+LOAD_OPTIONS = "mentormatch.signed_in_load_options"
 
-def init_login(app: Flask) -> None:
-    """Bind Flask-Login to the app."""
+
+def init_login(app: Flask, load_options: tuple[ORMOption, ...] = ()) -> None:
+    """Bind Flask-Login to the app. `load_options` join what nearly every signed-in page reads to
+    the one query that loads the member (create_app passes the profile, which this layer can't name)."""
+    app.extensions[LOAD_OPTIONS] = load_options
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
@@ -26,7 +32,10 @@ def load_user(identity: str) -> User | None:
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # One query per request: the account, its session version and what create_app joined to it.
+    user = db.session.scalar(
+        select(User).where(User.id == int(user_id)).options(*current_app.extensions[LOAD_OPTIONS])
+    )
     if user is None or user.deleted_at is not None or user.session_version != int(version):
         return None
     return user

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, literal, or_, select
 
 from mentormatch.core.changes import MatchingChange
 from mentormatch.core.database import utcnow
@@ -57,10 +58,17 @@ class ChangeCursor:
 
     def advance(self) -> set[int]:
         """The members changed since the last call."""
+        return self.take(db.session.execute(self.unread()).all())
+
+    def unread(self) -> Select:
+        """The change log's rows this cursor hasn't taken yet: (id, user_id)."""
         condition = MatchingChange.id > self.last
         if self.gaps:
             condition = or_(condition, MatchingChange.id.in_(list(self.gaps)))
-        rows = db.session.execute(select(MatchingChange.id, MatchingChange.user_id).where(condition)).all()
+        return select(MatchingChange.id, MatchingChange.user_id).where(condition)
+
+    def take(self, rows: Sequence[tuple[int, int]]) -> set[int]:
+        """Move past these rows of `unread()`; the members they name."""
         now = time.monotonic()
         seen = {change_id for change_id, _ in rows}
         for change_id in seen:
@@ -86,6 +94,19 @@ class _ProcessEngine:
 
 def _generation() -> int:
     return db.session.scalar(select(MatchingState.generation).where(MatchingState.id == 1)) or 0
+
+
+# The generation's row, told apart from the change log's rows (whose ids start at 1) by this id.
+_GENERATION_ROW = -1
+
+
+def _generation_and_changes(cursor: ChangeCursor) -> tuple[int, list[tuple[int, int]]]:
+    """The current generation and the change rows the cursor hasn't taken: one round trip, as this
+    runs before every use of the engine."""
+    generation = select(literal(_GENERATION_ROW), MatchingState.generation).where(MatchingState.id == 1)
+    rows = db.session.execute(generation.union_all(cursor.unread())).all()
+    found = next((value for row_id, value in rows if row_id == _GENERATION_ROW), None)
+    return found or 0, [(row_id, user_id) for row_id, user_id in rows if row_id != _GENERATION_ROW]
 
 
 def _fit(holder: _ProcessEngine, reason: str) -> None:
@@ -117,10 +138,11 @@ class FreshEngine:
         holder = self.holder = _process_engine()
         holder.lock.acquire()
         try:
-            if holder.engine is None or holder.generation != _generation():
+            generation, rows = _generation_and_changes(holder.cursor)
+            if holder.engine is None or holder.generation != generation:
                 _fit(holder, "first" if holder.engine is None else "generation")
                 return holder.engine
-            changed = holder.cursor.advance()
+            changed = holder.cursor.take(rows)
             if not changed:
                 return holder.engine
             holder.updates += len(changed)

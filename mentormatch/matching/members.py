@@ -12,7 +12,15 @@ from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.matching.engine import Member
 from mentormatch.mentoring.models import MENTORING, PENDING, MentoringRequest
 from mentormatch.profiles.listing import listed
-from mentormatch.profiles.models import Profile
+from mentormatch.profiles.models import (
+    MentorStatus,
+    Profile,
+    ProfileGoal,
+    ProfileOffer,
+    ProfileSpecialty,
+    Tag,
+    profile_interest,
+)
 
 
 def _eligible() -> object:
@@ -24,13 +32,31 @@ def _eligible() -> object:
 
 
 def load_members(user_ids: Iterable[int] | None = None) -> list[Member]:
-    """Engine members for everyone eligible, or for these ids (the ineligible ones as unverified)."""
-    statement = select(User, Profile).join(Profile, Profile.user_id == User.id).where(*_eligible())
+    """Engine members for everyone eligible, or for these ids (the ineligible ones as unverified).
+
+    Plain rows, never ORM objects: at 100,000 members a User, a Profile and four tag lists each
+    took a web worker past 2 GB while fitting, and Python keeps the memory it grew to.
+    """
+    statement = (
+        select(
+            User.id,
+            User.career_stage,
+            Profile.organisation,
+            Profile.region,
+            Profile.about,
+            Profile.looking_for,
+            Profile.mentor_status,
+            Profile.mentor_capacity,
+            Profile.mentor_places_taken,
+        )
+        .join(Profile, Profile.user_id == User.id)
+        .where(*_eligible())
+    )
     wanted = None if user_ids is None else set(user_ids)
     if wanted is not None:
         statement = statement.where(User.id.in_(wanted))
-    # Fresh values even for rows this session loaded before another transaction changed them.
-    rows = db.session.execute(statement.execution_options(populate_existing=True)).all()
+    rows = db.session.execute(statement).all()
+    tags = _tag_lists(wanted)
     pending = dict(
         db.session.execute(
             select(MentoringRequest.recipient_id, func.count())
@@ -38,27 +64,53 @@ def load_members(user_ids: Iterable[int] | None = None) -> list[Member]:
             .group_by(MentoringRequest.recipient_id)
         ).all()
     )
-    members = [_member(user, profile, pending.get(user.id, 0)) for user, profile in rows]
+    members = [_member(row, tags, pending.get(row.id, 0)) for row in rows]
     if wanted is not None:  # gone, unconfirmed or not onboarded: the engine must stop suggesting them
         found = {member.id for member in members}
         members += [Member(id=user_id, stage_rank=0, verified=False) for user_id in sorted(wanted - found)]
     return members
 
 
-def _member(user: User, profile: Profile, pending_requests: int) -> Member:
+_TAG_LISTS = {
+    "specialties": (ProfileSpecialty.user_id, ProfileSpecialty.code),
+    "goals": (ProfileGoal.user_id, ProfileGoal.code),
+    "offers": (ProfileOffer.user_id, ProfileOffer.code),
+    "interests": (profile_interest.c.user_id, Tag.name),
+}
+
+
+def _tag_lists(wanted: set[int] | None) -> dict[str, dict[int, set[str]]]:
+    """Each tag list's (user id → values), for these members or everyone."""
+    found: dict[str, dict[int, set[str]]] = {}
+    for name, (user_id, value) in _TAG_LISTS.items():
+        statement = select(user_id, value)
+        if name == "interests":
+            statement = statement.join(Tag, Tag.id == profile_interest.c.tag_id)
+        if wanted is not None:
+            statement = statement.where(user_id.in_(wanted))
+        by_member: dict[int, set[str]] = {}
+        for member_id, tag in db.session.execute(statement):
+            by_member.setdefault(member_id, set()).add(tag)
+        found[name] = by_member
+    return found
+
+
+def _member(row, tags: dict[str, dict[int, set[str]]], pending_requests: int) -> Member:
+    approved = row.mentor_status == MentorStatus.APPROVED
     return Member(
-        id=user.id,
-        stage_rank=STAGE_BY_CODE[user.career_stage].rank,
-        stage=user.career_stage,
-        organisation=profile.organisation or "",
-        region=profile.region or "",
-        specialties=frozenset(profile.specialties),
-        goals=frozenset(profile.goals),
-        offers=frozenset(profile.offers),
-        interests=frozenset(tag.name for tag in profile.interests),
-        text=f"{profile.about or ''}\n{profile.looking_for or ''}",
-        is_mentor=profile.is_approved_mentor,
-        free_places=profile.free_places,
+        id=row.id,
+        stage_rank=STAGE_BY_CODE[row.career_stage].rank,
+        stage=row.career_stage,
+        organisation=row.organisation or "",
+        region=row.region or "",
+        specialties=frozenset(tags["specialties"].get(row.id, ())),
+        goals=frozenset(tags["goals"].get(row.id, ())),
+        offers=frozenset(tags["offers"].get(row.id, ())),
+        interests=frozenset(tags["interests"].get(row.id, ())),
+        text=f"{row.about or ''}\n{row.looking_for or ''}",
+        is_mentor=approved,
+        # As Profile.free_places: only an approved mentor has places.
+        free_places=max((row.mentor_capacity or 0) - row.mentor_places_taken, 0) if approved else 0,
         pending_requests=pending_requests,
         in_person=profile.meet_in_person,
     )

@@ -22,6 +22,7 @@ from mentormatch.matching.models import Dismissal
 from mentormatch.mentoring.models import PENDING, Connection, MentoringRequest
 from mentormatch.mentors.models import MentorExclusion
 from mentormatch.profiles.models import Profile
+from mentormatch.profiles.people import PROFILE_COLUMNS_ONLY
 
 KINDS = ("mentor", "peer")
 
@@ -53,10 +54,9 @@ def excluded_for(user_id: int) -> set[int]:
     )
     # A mentor's declared "never matched with" (their own trainees), whichever side this member is.
     declared = _declared_exclusions().where(or_(MentorExclusion.mentor_id == user_id, User.id == user_id))
-    people = {
-        person for pair in db.session.execute(requests.union_all(connections, declared)) for person in pair
-    }
-    people |= set(db.session.scalars(select(Dismissal.dismissed_id).where(Dismissal.user_id == user_id)))
+    dismissed = select(Dismissal.user_id, Dismissal.dismissed_id).where(Dismissal.user_id == user_id)
+    pairs = db.session.execute(requests.union_all(connections, declared, dismissed))  # one round trip
+    people = {person for pair in pairs for person in pair}
     people.discard(user_id)
     return people
 
@@ -87,29 +87,44 @@ class SuggestedPerson:
 
 def suggestions_for(user: User, kind: str, k: int = 10) -> list[SuggestedPerson]:
     """The k best mentors (kind "mentor") or peers ("peer") for this member, best first."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}")
+    return suggestions_of_kinds(user, (kind,), k)[kind]
+
+
+def suggestions_of_kinds(user: User, kinds: tuple[str, ...], k: int = 10) -> dict[str, list[SuggestedPerson]]:
+    """suggestions_for() of several kinds at once: the exclusions, the engine's freshness and the
+    people are read once for all of them."""
+    if unknown := set(kinds) - set(KINDS):
+        raise ValueError(f"kind must be one of {KINDS}, not {sorted(unknown)}")
     exclude = excluded_for(user.id)
+    found: dict[str, list[Suggestion]] = {kind: [] for kind in kinds}
     with fresh_engine() as engine:
         if engine is None:
-            return []
-        suggest = engine.suggest_mentors if kind == "mentor" else engine.suggest_peers
-        try:
-            found = suggest(user.id, k=k, exclude=exclude)
-        except KeyError:  # not in matching yet: not onboarded (the page says what to do)
-            return []
-    return _people(found)
+            return {kind: [] for kind in kinds}
+        for kind in kinds:
+            suggest = engine.suggest_mentors if kind == "mentor" else engine.suggest_peers
+            try:
+                found[kind] = suggest(user.id, k=k, exclude=exclude)
+            except KeyError:  # not in matching yet: not onboarded (the page says what to do)
+                return {kind: [] for kind in kinds}
+    people = _people({s.id for suggestions in found.values() for s in suggestions})
+    return {
+        kind: [
+            SuggestedPerson(*people[s.id], percent=top_percent(s.top), score=s.score, reasons=s.reasons)
+            for s in suggestions
+            if s.id in people
+        ]
+        for kind, suggestions in found.items()
+    }
 
 
-def _people(found: list[Suggestion]) -> list[SuggestedPerson]:
-    ids = [suggestion.id for suggestion in found]
-    rows = db.session.execute(select(User, Profile).join(Profile).where(User.id.in_(ids))).all()
-    by_id = {user.id: (user, profile) for user, profile in rows}
-    return [
-        SuggestedPerson(*by_id[s.id], percent=top_percent(s.top), score=s.score, reasons=s.reasons)
-        for s in found
-        if s.id in by_id
-    ]
+def _people(ids: set[int]) -> dict[int, tuple[User, Profile]]:
+    if not ids:
+        return {}
+    # The cards show a profile's own columns, never its tag lists: those load only if read.
+    rows = db.session.execute(
+        select(User, Profile).join(Profile).where(User.id.in_(ids)).options(*PROFILE_COLUMNS_ONLY)
+    ).all()
+    return {user.id: (user, profile) for user, profile in rows}
 
 
 def all_suggestions(kind: str, k: int = 10, *, reasons: bool = True) -> dict[int, list[Suggestion]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import personal_data_requested
 from mentormatch.core.extensions import db
-from mentormatch.mentoring.models import Connection, MentoringRequest
+from mentormatch.mentoring.models import PENDING, Connection, MentoringRequest
+from mentormatch.profiles.people import attach_people
 
 
 def requests_for(user: User) -> dict[str, list[MentoringRequest]]:
@@ -16,11 +18,27 @@ def requests_for(user: User) -> dict[str, list[MentoringRequest]]:
     rows = db.session.scalars(
         select(MentoringRequest).where(mine).order_by(MentoringRequest.created_at.desc()).limit(200)
     ).all()
+    # A request waiting for an answer shows the asker's specialties and goals; nothing else is shown.
+    attach_people(rows, "sender", "recipient", tags=("specialty_rows", "goal_rows"))
     return {
         "received": [request for request in rows if request.is_pending and request.recipient_id == user.id],
         "sent": [request for request in rows if request.is_pending and request.sender_id == user.id],
         "past": [request for request in rows if not request.is_pending][:30],
     }
+
+
+def waiting_for(user: User, limit: int) -> tuple[list[MentoringRequest], int]:
+    """The newest `limit` requests waiting for this person's answer, each with its sender, and how
+    many wait in all: one query (for the dashboard, which names the senders and nothing more)."""
+    rows = db.session.execute(
+        select(MentoringRequest, func.count().over())
+        .join(MentoringRequest.sender)
+        .options(contains_eager(MentoringRequest.sender))
+        .where(MentoringRequest.recipient_id == user.id, MentoringRequest.status == PENDING)
+        .order_by(MentoringRequest.created_at.desc())
+        .limit(limit)
+    ).all()
+    return [request for request, _ in rows], rows[0][1] if rows else 0
 
 
 def connections_for(user: User) -> list[Connection]:
@@ -33,6 +51,7 @@ def connections_for(user: User) -> list[Connection]:
         )
         .order_by(Connection.started_at.desc())
     ).all()
+    attach_people(rows, "first", "second")
     order = {"mentor": 0, "mentee": 1, "peer": 2}
     return sorted(rows, key=lambda connection: order[connection.role_of(user)])
 

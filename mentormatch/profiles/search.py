@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import Float, Integer, Select, exists, func, literal_column, select, text
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
@@ -46,7 +46,10 @@ def directory_select(query: DirectoryQuery) -> Select[tuple[User]]:
     statement = (
         select(User)
         .join(User.profile)
-        .options(contains_eager(User.profile))
+        # The results show specialties and interests; goals and offers load only if read.
+        .options(
+            contains_eager(User.profile).options(lazyload(Profile.goal_rows), lazyload(Profile.offer_rows))
+        )
         .where(
             *listed(),
         )

@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
-from mentormatch.matching.service import SuggestedPerson, suggestions_for
-from mentormatch.mentoring.lists import connections_for, requests_for
+from mentormatch.matching.service import SuggestedPerson, suggestions_of_kinds
+from mentormatch.mentoring.lists import connections_for, waiting_for
 from mentormatch.mentoring.pairs import pair_summaries
 from mentormatch.profiles.service import profile_strength
 from mentormatch.web.matching import at_top_stage
@@ -70,8 +70,9 @@ WAITING_SHOWN = 3
 
 def top_suggestions(user: User, k: int = TOP_SUGGESTIONS) -> list[TopSuggestion]:
     """The k best of this member's mentor and peer suggestions together, by score."""
-    kinds = [("peers", "peer")] if at_top_stage(user) else [("mentors", "mentor"), ("peers", "peer")]
-    found = [TopSuggestion(tab, s) for tab, kind in kinds for s in suggestions_for(user, kind, k)]
+    tabs = {"peer": "peers"} if at_top_stage(user) else {"mentor": "mentors", "peer": "peers"}
+    by_kind = suggestions_of_kinds(user, tuple(tabs), k)
+    found = [TopSuggestion(tabs[kind], s) for kind, suggestions in by_kind.items() for s in suggestions]
     return sorted(found, key=lambda top: top.suggestion.score, reverse=True)[:k]
 
 
@@ -80,13 +81,13 @@ def dashboard_matches(user: User) -> dict:
     profile = user.profile
     if not user.is_verified or profile is None or profile.onboarded_at is None:
         return {"show_matches": False}
-    waiting = requests_for(user)["received"]
+    waiting, waiting_count = waiting_for(user, WAITING_SHOWN)
     return {
         "show_matches": True,
         "pairs": pair_summaries(user, connections_for(user)),
         "top": top_suggestions(user),
-        "waiting": waiting[:WAITING_SHOWN],
-        "waiting_count": len(waiting),
+        "waiting": waiting,
+        "waiting_count": waiting_count,
     }
 
 

@@ -13,6 +13,7 @@ from mentormatch.accounts.sessions import verified_required
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.ids import parse_page
+from mentormatch.core.pagination import paginate
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.profiles import forms
@@ -132,11 +133,8 @@ def directory() -> ResponseReturnValue:
         specialty=args.get("specialty", "") if args.get("specialty") in SPECIALTIES else "",
         mentors_only=args.get("mentors") == "1",
     )
-    page = db.paginate(
-        directory_select(query),
-        page=parse_page(args.get("page"), last=MAX_PAGE),
-        per_page=PER_PAGE,
-        error_out=False,
+    page = paginate(
+        directory_select(query), page=parse_page(args.get("page"), last=MAX_PAGE), per_page=PER_PAGE
     )
     context = {
         "query": query,

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from mentormatch.accounts.models import User
 from mentormatch.core.database import utcnow
@@ -52,12 +53,26 @@ def rounds() -> ResponseReturnValue:
                 db.session.commit()
                 flash(f"Round “{matching_round.name}” created with {len(mentee_ids)} mentees.", "success")
                 return redirect(url_for("admin.round_page", round_id=matching_round.id), 303)
-    listed = db.session.scalars(select(MatchingRound).order_by(MatchingRound.created_at.desc())).all()
+    listed = db.session.scalars(
+        select(MatchingRound)
+        .options(selectinload(MatchingRound.mentees))
+        .order_by(MatchingRound.created_at.desc())
+    ).all()
     return render_template("admin/rounds.html", form=form, rounds=listed, problems=problems), status
 
 
 def _round_or_404(round_id: int) -> MatchingRound:
-    return db.get_or_404(MatchingRound, round_id)
+    """The round with its cohort, pool and pairs (and the pairs' people) loaded: its pages list them all."""
+    return db.one_or_404(
+        select(MatchingRound)
+        .where(MatchingRound.id == round_id)
+        .options(
+            selectinload(MatchingRound.mentees),
+            selectinload(MatchingRound.mentors),
+            selectinload(MatchingRound.pairs).selectinload(RoundPair.mentee),
+            selectinload(MatchingRound.pairs).selectinload(RoundPair.mentor),
+        )
+    )
 
 
 def _pair_or_404(matching_round: MatchingRound, mentee_id: int) -> RoundPair:

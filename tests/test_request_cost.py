@@ -1,0 +1,99 @@
+"""What every request costs the database: one query for a signed-in page's fixed part, none for a
+visitor's, and never a write on a GET (whoever asks, whatever the page)."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import or_, select
+
+from mentormatch.accounts.models import User
+from mentormatch.core.extensions import db
+from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from mentormatch.mentoring.models import Connection, MentoringRequest
+from mentormatch.profiles.models import Profile
+from tests.helpers import log_in
+from tests.query_count import WRITES, shapes, statements_of_get, statements_sent
+
+ROLES = ("anonymous", "student", "mentor", "admin")
+
+
+@pytest.fixture
+def seeded(app: Flask) -> Flask:
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--users", "40"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+def signed_in(app: Flask, role: str) -> FlaskClient:
+    client = app.test_client()
+    if role != "anonymous":
+        response = log_in(client, DEMO_LOGINS[role].email, DEMO_PASSWORD)
+        assert response.status_code == 303
+    return client
+
+
+def real_arguments(app: Flask, role: str) -> dict[str, str]:
+    """A value for each URL argument that names something of this person's (or someone listed)."""
+    with app.app_context():
+        email = DEMO_LOGINS[role].email if role != "anonymous" else DEMO_LOGINS["student"].email
+        me = db.session.scalar(select(User).where(User.email == email))
+        other = db.session.scalar(
+            select(User.id).join(Profile).where(User.id != me.id, Profile.onboarded_at.is_not(None)).limit(1)
+        )
+        mine = or_(MentoringRequest.sender_id == me.id, MentoringRequest.recipient_id == me.id)
+        request_id = db.session.scalar(select(MentoringRequest.id).where(mine).limit(1))
+        theirs = or_(Connection.first_id == me.id, Connection.second_id == me.id)
+        connection_id = db.session.scalar(select(Connection.id).where(theirs).limit(1))
+    return {
+        "user_id": str(other),
+        "mentee_id": str(other),
+        "request_id": str(request_id or 1),
+        "connection_id": str(connection_id or 1),
+        "application_id": "1",
+        "round_id": "1",
+        "slug": "about",
+        "name": "members",
+        "token": "not-a-token",
+    }
+
+
+def get_paths(app: Flask, arguments: dict[str, str]) -> list[str]:
+    """Every GET route's URL, its arguments filled in (the static files aside)."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or "GET" not in (rule.methods or ()):
+            continue
+        path = "".join(arguments[data] if dynamic else data for dynamic, data in rule._trace)
+        found.append(path.split("|", 1)[-1])
+    return sorted(found)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_get_writes_to_the_database(seeded: Flask, role: str):
+    app = seeded
+    client = signed_in(app, role)
+    writes = {}
+    for path in get_paths(app, real_arguments(app, role)):
+        for headers in ({}, {"HX-Request": "true"}):
+            with statements_sent(app) as sent:
+                client.get(path, headers=headers)
+            if written := [statement for statement in sent if WRITES.match(statement)]:
+                writes[path] = shapes(written)
+    assert not writes
+
+
+def test_a_signed_in_page_costs_one_query_and_a_visitors_none(app: Flask, client: FlaskClient, login_as):
+    assert statements_of_get(app, client, "/privacy") == []
+    login_as("member")
+    # The account, its session version and its profile, together; the CSRF token lives in the session.
+    assert len(statements_of_get(app, client, "/privacy")) == 1
+    assert len(statements_of_get(app, client, "/settings")) == 1
+
+
+def test_the_matches_page_costs_four_queries(seeded: Flask):
+    """Who I am, what changed for matching (with the generation), whom not to suggest, and the people."""
+    client = signed_in(seeded, "student")
+    sent = statements_of_get(seeded, client, "/matches")
+    assert len(sent) == 4, shapes(sent)
