@@ -12,6 +12,7 @@ from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.mentoring.models import Connection, MentoringRequest
+from mentormatch.mentoring.pair_models import Meeting
 from mentormatch.profiles.models import Profile
 from tests.helpers import log_in
 from tests.query_count import WRITES, shapes, statements_of_get, statements_sent
@@ -46,11 +47,15 @@ def real_arguments(app: Flask, role: str) -> dict[str, str]:
         request_id = db.session.scalar(select(MentoringRequest.id).where(mine).limit(1))
         theirs = or_(Connection.first_id == me.id, Connection.second_id == me.id)
         connection_id = db.session.scalar(select(Connection.id).where(theirs).limit(1))
+        meeting_id = db.session.scalar(
+            select(Meeting.id).where(Meeting.connection_id == (connection_id or 1)).limit(1)
+        )
     return {
         "user_id": str(other),
         "mentee_id": str(other),
         "request_id": str(request_id or 1),
         "connection_id": str(connection_id or 1),
+        "meeting_id": str(meeting_id or 1),
         "application_id": "1",
         "round_id": "1",
         "slug": "about",

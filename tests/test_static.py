@@ -15,7 +15,13 @@ STATIC_URL = re.compile(r'(?:href|src)="(/static/([^"?]+)\?v=([0-9a-f]+))"')
 def test_pages_link_each_static_file_by_the_hash_of_its_bytes(client):
     html = client.get("/").get_data(as_text=True)
     found = STATIC_URL.findall(html)
-    assert {name for _, name, _ in found} == {"css/site.css", "js/site.js"}
+    assert {name for _, name, _ in found} == {
+        "css/site.css",
+        "js/site.js",
+        "icons/favicon.ico",
+        "icons/favicon.svg",
+        "icons/apple-touch-icon.png",
+    }
     for _, name, version in found:
         assert hashlib.sha256(Path(ROOT, "static", name).read_bytes()).hexdigest().startswith(version)
 

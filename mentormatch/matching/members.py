@@ -48,6 +48,7 @@ def load_members(user_ids: Iterable[int] | None = None) -> list[Member]:
             Profile.mentor_status,
             Profile.mentor_capacity,
             Profile.mentor_places_taken,
+            Profile.meet_in_person,
         )
         .join(Profile, Profile.user_id == User.id)
         .where(*_eligible())
@@ -112,5 +113,5 @@ def _member(row, tags: dict[str, dict[int, set[str]]], pending_requests: int) ->
         # As Profile.free_places: only an approved mentor has places.
         free_places=max((row.mentor_capacity or 0) - row.mentor_places_taken, 0) if approved else 0,
         pending_requests=pending_requests,
-        in_person=profile.meet_in_person,
+        in_person=bool(row.meet_in_person),
     )
