@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from mentormatch.accounts.models import User
 from mentormatch.core.audit import AuditEntry
 from mentormatch.core.extensions import db
 from mentormatch.matching.models import Dismissal
@@ -26,7 +27,7 @@ from mentormatch.mentors.models import MentorApplication
 from mentormatch.profiles.models import Profile
 from mentormatch.rounds.models import MatchingRound, RoundPair
 from tests.factories import make_member
-from tests.helpers import csrf_from, log_in, outbox
+from tests.helpers import PASSWORD, csrf_from, log_in, outbox
 from tests.request_helpers import EMAILS, ask, places
 from tests.test_import import HEADER
 from tests.test_mentor_applications import GOOD
@@ -34,7 +35,7 @@ from tests.test_profiles import ABOUT
 from tests.test_rounds import _cohort, _round
 
 # What a second, concurrent submit may answer: done too (idempotent), redirected, or refused.
-SECOND_ANSWERS = {200, 303, 404, 409, 422}
+SECOND_ANSWERS = {200, 302, 303, 404, 409, 422}
 
 
 def two_tabs(app: Flask, email: str) -> list[FlaskClient]:
@@ -273,3 +274,33 @@ def test_dismissing_a_suggestion(pg_app, people):
     statuses = twice_at_once(pg_app, EMAILS["amira"], f"/matches/dismiss/{people['lee']}", {"tab": "mentors"})
     assert statuses == [303, 303], statuses
     assert count(pg_app, Dismissal.user_id == people["amira"], of=Dismissal) == 1
+
+
+# --- the account ---------------------------------------------------------------------------------------
+
+
+def test_changing_the_password(pg_app, people):
+    fields = {"password-current_password": PASSWORD, "password-new_password": "a new long passphrase, 42"}
+    statuses = twice_at_once(pg_app, EMAILS["amira"], "/settings/password", fields, page="/settings")
+    # The second tab waits for the first: its "current password" is no longer current (422), or its
+    # session ended with the change (a redirect to log in).
+    assert statuses.count(303) == 1, statuses
+    assert kinds_to(pg_app, EMAILS["amira"]).count("password_changed") == 1
+
+
+def test_changing_the_email_address(pg_app, people):
+    fields = {"email-new_email": "amira.new@example.org", "email-current_password": PASSWORD}
+    statuses = twice_at_once(pg_app, EMAILS["amira"], "/settings/email", fields, page="/settings")
+    assert statuses == [303, 303], statuses  # both say the link is on its way: it is, once
+    assert kinds_to(pg_app, "amira.new@example.org") == ["confirm_new_email"]
+    assert kinds_to(pg_app, EMAILS["amira"]).count("email_change_requested") == 1
+
+
+def test_deleting_the_account(pg_app, people):
+    fields = {"delete-password": PASSWORD, "delete-confirm": "y"}
+    statuses = twice_at_once(pg_app, EMAILS["amira"], "/settings/delete", fields, page="/settings")
+    assert 303 in statuses and 422 not in statuses, statuses  # never "that isn't your password"
+    with pg_app.app_context():
+        user = db.session.get(User, people["amira"])
+        assert user.deleted_at is not None and user.email is None
+    assert kinds_to(pg_app, EMAILS["amira"]) == []  # nothing left queued to the old address

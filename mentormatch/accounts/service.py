@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import delete, func, select
 
 from mentormatch.accounts.models import AccountToken, User
@@ -15,6 +17,17 @@ from mentormatch.core.logs import SECURITY
 from mentormatch.core.mail import send_email
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.core.views import absolute_url
+
+# A change of address asked again this soon, to the same address, is the same request (a double
+# click, two tabs): the link already on its way does, and nobody gets a second pair of emails.
+SAME_EMAIL_CHANGE_WITHIN = timedelta(minutes=10)
+
+
+def locked(user: User) -> User:
+    """The account read afresh under a row lock, for a change to it: of two submits at once, the
+    second waits for the first and sees what it changed (a new password, a deleted account)."""
+    statement = select(User).where(User.id == user.id).with_for_update()
+    return db.session.execute(statement.execution_options(populate_existing=True)).scalar_one()
 
 
 def find_user(email: str) -> User | None:
@@ -110,7 +123,18 @@ def mark_verified(user: User) -> None:
 
 
 def request_email_change(user: User, new_email: str) -> None:
-    """Email a confirmation link to the new address; the old one is told, nothing changes yet."""
+    """Email a confirmation link to the new address; the old one is told, nothing changes yet.
+
+    The caller holds the account's lock (`locked`), so a second request at once finds the first's link."""
+    asked_just_now = select(AccountToken.id).where(
+        AccountToken.user_id == user.id,
+        AccountToken.purpose == Purpose.CHANGE_EMAIL.value,
+        AccountToken.new_email == new_email,
+        AccountToken.used_at.is_(None),
+        AccountToken.created_at > utcnow() - SAME_EMAIL_CHANGE_WITHIN,
+    )
+    if db.session.scalar(asked_just_now.limit(1)) is not None:
+        return
     if find_user(new_email) is not None:
         send_email(
             new_email,

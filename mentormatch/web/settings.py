@@ -76,10 +76,10 @@ def change_password() -> ResponseReturnValue:
         prefix="password", account_email=current_user.email, account_name=current_user.name
     )
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current_password.data):
+        user = service.locked(current_user._get_current_object())  # a second tab's submit waits here
+        if not verify_password(user.password_hash, form.current_password.data):
             form.current_password.errors.append("That isn't your current password.")
         else:
-            user = current_user._get_current_object()
             service.set_password(user, form.new_password.data)
             db.session.commit()
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
@@ -97,12 +97,13 @@ def change_email() -> ResponseReturnValue:
     """Start moving the account to a new address, confirmed by a link sent there."""
     form = ChangeEmailForm(prefix="email")
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current_password.data):
+        user = service.locked(current_user._get_current_object())
+        if not verify_password(user.password_hash, form.current_password.data):
             form.current_password.errors.append("That isn't your current password.")
-        elif form.new_email.data == current_user.email:
+        elif form.new_email.data == user.email:
             form.new_email.errors.append("That is already your email address.")
         else:
-            service.request_email_change(current_user, form.new_email.data)
+            service.request_email_change(user, form.new_email.data)
             db.session.commit()
             flash(
                 f"We've sent a link to {form.new_email.data}. Your address changes when you "
@@ -165,8 +166,11 @@ def delete() -> ResponseReturnValue:
     """Delete the account after the password is entered again."""
     form = DeleteAccountForm(prefix="delete")
     if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.password.data):
-            service.delete_account(current_user._get_current_object())
+        user = service.locked(current_user._get_current_object())
+        # Deleted by this same form a moment ago (a double click): done, as the first one said.
+        if user.deleted_at is not None or verify_password(user.password_hash, form.password.data):
+            if user.deleted_at is None:
+                service.delete_account(user)
             db.session.commit()
             session.clear()
             logout_user()  # after clear(): it leaves the flag that deletes the remember-me cookie
