@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
         mentors,
         pages,
         profiles,
+        record,
         settings,
     )
     from mentormatch.web.admin import audit, importing, reports, rounds
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
         mentoring,
         connections,
         meetings,
+        record,
         mentors,
         digests,
     ):
