@@ -15,7 +15,8 @@ bp = Blueprint("record", __name__, url_prefix="/mentoring")
 
 
 def _period_form() -> tuple[RecordPeriodForm, Period | None]:
-    """The form as sent and its period (None if invalid); a date left out makes a 12-month period."""
+    """The form as sent and its period (None if invalid). Without a start: the 12 months to the end;
+    without an end: to today (or to the start, if that is later)."""
     default = Period.default()
     form = RecordPeriodForm(formdata=request.args)
     if not request.args:
@@ -24,7 +25,7 @@ def _period_form() -> tuple[RecordPeriodForm, Period | None]:
     if not form.validate():
         return form, None
     start, end = form.start.data, form.end.data
-    if start is None:  # the 12 months to the end given, or the default
+    if start is None:
         start = Period.default(end).start if end else default.start
     if end is None:
         end = max(start, default.end)
