@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         mentors,
         pages,
         profiles,
+        record,
         settings,
     )
     from mentormatch.web.admin import audit, importing, reports, rounds
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         mentoring,
         connections,
         meetings,
+        record,
         mentors,
         digests,
     ):

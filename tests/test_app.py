@@ -305,6 +305,14 @@ ACCESS = {
     ("GET", "/admin/"): {"anonymous": "login", "unverified": 403, "member": 403, "admin": 200},
     ("GET", "/admin/import"): {"anonymous": "login", "unverified": 403, "member": 403, "admin": 200},
     ("POST", "/admin/import"): {"anonymous": "login", "unverified": 403, "member": 403, "admin": 422},
+    ("GET", "/mentoring/record"): {"anonymous": "login", "unverified": 403, "member": 200, "admin": 200},
+    ("GET", "/mentoring/record.pdf"): {"anonymous": "login", "unverified": 403, "member": 200, "admin": 200},
+    ("GET", "/mentoring/record?end=not-a-date"): {
+        "anonymous": "login",
+        "unverified": 403,
+        "member": 422,
+        "admin": 422,
+    },
     ("GET", "/profile/tags?interests=cy"): {
         "anonymous": "login",
         "unverified": 200,

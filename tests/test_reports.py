@@ -40,6 +40,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 H = timedelta(hours=1)
 W = timedelta(weeks=1)
 CSV_NAMES = list(queries.REPORTS)
+# The health tables need meetings and paused mentors, which this population has none of:
+# tests/test_health_reports.py plants its own.
+PLANTED_NAMES = [name for name in CSV_NAMES if name not in queries.HEALTH]
 
 
 @dataclass
@@ -282,7 +285,7 @@ def test_the_page_shows_every_table_with_its_figures(client, login_as, populatio
 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    for name in CSV_NAMES:
+    for name in PLANTED_NAMES:
         assert f'href="/admin/reports/{name}.csv"' in html
     assert 'id="caption-mentees"' in html
     cells = re.sub(r">\s+<", "><", html)
@@ -466,7 +469,7 @@ def test_each_csv_holds_its_table(client, login_as, population):
     assert len(weeks) == 27
 
 
-@pytest.mark.parametrize("name", CSV_NAMES)
+@pytest.mark.parametrize("name", PLANTED_NAMES)
 def test_every_csv_matches_the_page(client, app, login_as, population, name):
     login_as("admin")
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from datetime import date
+
+from wtforms import DateField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
 from mentormatch.core import limits
@@ -59,3 +61,37 @@ class ReasonForm(Form):
         super().__init__(*args, **kwargs)
         if id_stem is not None:
             use_own_ids(self, id_stem)
+
+
+class DayField(DateField):
+    """A date typed as year-month-day (what a date input sends), with a message that says so."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter the date as year-month-day, for example 2026-03-31.") from None
+
+
+class RecordPeriodForm(Form):
+    """The period of an appraisal record, sent by GET (so no CSRF token): either date may be left out."""
+
+    class Meta:
+        csrf = False
+
+    EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+    start = DayField("From", validators=[Optional()], format="%Y-%m-%d")
+    end = DayField("To", validators=[Optional()], format="%Y-%m-%d")
+
+    def validate_start(self, field: DateField) -> None:
+        self._in_range(field)
+
+    def validate_end(self, field: DateField) -> None:
+        self._in_range(field)
+        if field.data and self.start.data and self.start.data > field.data:
+            raise ValidationError("The end of the period must be on or after its start.")
+
+    def _in_range(self, field: DateField) -> None:
+        if field.data and not (self.EARLIEST <= field.data <= self.LATEST):
+            raise ValidationError("Choose a date between 1 January 2000 and 31 December 2099.")

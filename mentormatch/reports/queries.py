@@ -19,6 +19,13 @@ from mentormatch.reports.activity import (
     requests_per_week,
     unmatched_mentees,
 )
+from mentormatch.reports.health import (
+    alive_connections,
+    first_meeting_wait,
+    median_first_meeting,
+    meetings_per_connection,
+    paused_for_not_answering,
+)
 from mentormatch.reports.members import (
     members_by_region,
     members_by_stage,
@@ -38,7 +45,23 @@ REPORTS: dict[str, Callable[[], ReportTable]] = {
     "connections": connections_by_kind,
     "mentees": unmatched_mentees,
     "specialties": supply_and_demand,
+    "alive": alive_connections,
+    "first-meeting-median": median_first_meeting,
+    "first-meeting": first_meeting_wait,
+    "meetings-per-connection": meetings_per_connection,
+    "paused-mentors": paused_for_not_answering,
 }
+
+# The programme health section's tables, in order. Check-in scores over time join these once
+# check-ins exist: add their report to REPORTS and its name here, and the page shows it in place
+# of the placeholder.
+HEALTH: list[str] = [
+    "alive",
+    "first-meeting-median",
+    "first-meeting",
+    "meetings-per-connection",
+    "paused-mentors",
+]
 
 
 def all_reports() -> dict[str, ReportTable]:

@@ -11,7 +11,9 @@ from flask.typing import ResponseReturnValue
 from mentormatch.core.database import utcnow
 from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.reports.charts import requests_per_week_chart, supply_and_demand_chart
-from mentormatch.reports.queries import REPORTS, all_reports
+from mentormatch.reports.health import ALIVE_DAYS
+from mentormatch.reports.health_charts import bar_chart
+from mentormatch.reports.queries import HEALTH, REPORTS, all_reports
 from mentormatch.reports.sql import MENTEE_STAGES, WEEKS
 from mentormatch.reports.tables import ReportTable, csv_cell, format_cell
 from mentormatch.web.admin import admin_required, bp
@@ -30,12 +32,19 @@ def reports() -> ResponseReturnValue:
         "requests-per-week": (
             requests_per_week_chart(tables["requests-per-week"]) if tables["requests-per-week"].rows else None
         ),
+        "first-meeting": (
+            bar_chart(tables["first-meeting"], "chart-first-meeting", "connections")
+            if tables["first-meeting"].rows
+            else None
+        ),
     }
     return render_template(
         "admin/reports.html",
         tables=tables,
         charts=charts,
         weeks=WEEKS,
+        health=HEALTH,
+        alive_days=ALIVE_DAYS,
         mentee_stages=[STAGE_BY_CODE[code].label for code in MENTEE_STAGES],
         generated_at=utcnow(),
         format_cell=format_cell,
