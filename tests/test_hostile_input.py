@@ -198,9 +198,10 @@ def test_no_route_answers_500_to_hostile_input(seeded: Flask, role: str):
                 with app.app_context():
                     before = row_counts() if method != "GET" else None
                 response = client.open(path, method=method, **attempt)
-                # A PDF (the appraisal record) is bytes, not text: it can't hold a Python traceback.
+                # A PDF (the appraisal record) is bytes, not text: it can't hold a Python traceback;
+                # /favicon.ico is bytes too, read leniently.
                 binary = response.mimetype == "application/pdf"
-                body = "" if binary else response.get_data().decode("utf-8", "replace")  # /favicon.ico is binary
+                body = "" if binary else response.get_data().decode("utf-8", "replace")
                 label = f"{method} {path[:80]!r} as {role}"
                 if response.status_code >= 500 or "Traceback" in body:
                     problems.append(f"{label}: {response.status_code}")
