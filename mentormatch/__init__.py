@@ -76,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from mentormatch.web import (
         auth,
+        checkins,
         connections,
         digests,
         matching,
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
         mentoring,
         connections,
         meetings,
+        checkins,
         mentors,
         digests,
     ):

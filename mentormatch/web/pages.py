@@ -16,6 +16,7 @@ from mentormatch.matching.service import SuggestedPerson, suggestions_for
 from mentormatch.mentoring.lists import connections_for, requests_for
 from mentormatch.mentoring.pairs import pair_summaries
 from mentormatch.profiles.service import profile_strength
+from mentormatch.web.checkins import waiting_check_ins
 from mentormatch.web.matching import at_top_stage
 
 bp = Blueprint("pages", __name__)
@@ -83,6 +84,7 @@ def dashboard_matches(user: User) -> dict:
         "top": top_suggestions(user),
         "waiting": waiting[:WAITING_SHOWN],
         "waiting_count": len(waiting),
+        "waiting_check_ins": waiting_check_ins(user),
     }
 
 
