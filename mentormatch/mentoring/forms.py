@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
@@ -59,3 +59,19 @@ class ReasonForm(Form):
         super().__init__(*args, **kwargs)
         if id_stem is not None:
             use_own_ids(self, id_stem)
+
+
+class EndForm(ReasonForm):
+    """Ending a connection: the reason the other person is told, and for a mentorship, a reflection
+    kept for yourself and the offer to stay connected as peers."""
+
+    reflection = TextAreaField(
+        "A reflection, for yourself (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=limits.MESSAGE, message=f"Use at most {limits.MESSAGE} characters."),
+            no_control_characters_but_line_breaks,
+        ],
+    )
+    stay_as_peers = BooleanField("Stay connected as peers")

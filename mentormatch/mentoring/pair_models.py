@@ -159,3 +159,16 @@ class CheckIn(db.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+class Reflection(db.Model):
+    """What someone wrote on ending a mentorship, for themselves: private to the writer (never the
+    other person, never the admins), shown on the pair's page and kept for their appraisal record."""
+
+    __tablename__ = "reflection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

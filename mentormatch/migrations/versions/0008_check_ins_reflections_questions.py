@@ -1,4 +1,4 @@
-"""check-ins
+"""check-ins and reflections
 
 Revision ID: 0008
 Revises: 0007
@@ -41,6 +41,25 @@ def upgrade():
     op.create_index(op.f('ix_check_in_member_id'), 'check_in', ['member_id'])
     op.create_index(op.f('ix_check_in_answered_at'), 'check_in', ['answered_at'])
 
+    op.create_table(
+        'reflection',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('connection_id', sa.Integer(), nullable=False),
+        sa.Column('member_id', sa.Integer(), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['connection_id'], ['connection.id'], name=op.f('fk_reflection_connection_id_connection'), ondelete='CASCADE'
+        ),
+        sa.ForeignKeyConstraint(
+            ['member_id'], ['user_account.id'], name=op.f('fk_reflection_member_id_user_account'), ondelete='CASCADE'
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_reflection')),
+    )
+    op.create_index(op.f('ix_reflection_connection_id'), 'reflection', ['connection_id'])
+    op.create_index(op.f('ix_reflection_member_id'), 'reflection', ['member_id'])
+
 
 def downgrade():
+    op.drop_table('reflection')
     op.drop_table('check_in')
