@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from mentormatch.accounts.models import User
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.delivery import deliver_pending
@@ -281,3 +282,31 @@ def test_a_double_submit_on_postgresql_records_one_answer(pg_app):
         thread.join()
     assert results == [303, 303]
     assert len([r for r in rows(app) if r[0] == pair["student"] and r[2] is not None]) == 1
+
+
+def test_the_demo_has_check_ins_answered_and_waiting_and_toms_reflection(app):
+    from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+    from mentormatch.mentoring.pair_models import Reflection
+    from tests.helpers import log_in
+
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--users", "40"])
+    assert result.exit_code == 0 and "check-ins" in result.output
+    priya = app.test_client()
+    assert log_in(priya, DEMO_LOGINS["student"].email, DEMO_PASSWORD).status_code == 303
+    assert "A quick check-in about Tom Okafor" in priya.get("/").get_data(as_text=True)
+    tom = app.test_client()
+    assert log_in(tom, DEMO_LOGINS["mentor"].email, DEMO_PASSWORD).status_code == 303
+    assert "A quick check-in" not in tom.get("/").get_data(as_text=True)
+    with app.app_context():
+        answered = db.session.scalars(select(CheckIn).where(CheckIn.answered_at.is_not(None))).all()
+        assert answered and all(1 <= c.score <= 5 for c in answered)
+        assert checkins.score_summary()
+        [reflection] = db.session.scalars(select(Reflection)).all()
+        ids = dict(db.session.execute(select(User.id, User.email)).tuples().all())
+    writer = app.test_client()
+    assert log_in(writer, ids[reflection.member_id], DEMO_PASSWORD).status_code == 303
+    page = writer.get(f"/connections/{reflection.connection_id}").get_data(as_text=True)
+    assert "Your reflection" in page and "agreeing one goal" in page
+    # The demo's check-ins count as emailed: a cron run sends no backlog.
+    run_twice(app)
+    assert [m for m in outbox(app) if m.kind == "check_in"] == []

@@ -1,5 +1,5 @@
-"""Check-ins: "Is this mentorship helping you?" (1–5) and one line, from each person in a connection,
-30 days after it starts and every 60 days after.
+"""Check-ins: "Is this mentorship helping you?" (1–5) and one line, from the mentor and the mentee,
+30 days after a mentorship starts and every 60 days after.
 
 The hourly job makes each person's latest due check-in (the unique (connection, member, number)
 index makes it once, however many jobs run) and claims its email with a conditional UPDATE on
@@ -50,13 +50,17 @@ def latest_due(started: date, today: date) -> tuple[int, date] | None:
 
 
 def make_due(now: datetime | None = None) -> int:
-    """Make each person's latest due check-in on every active connection (earlier missed ones are
+    """Make each person's latest due check-in on every active mentorship (earlier missed ones are
     not made late); returns how many were new."""
     now = now or utcnow()
     today = now.date()
     made = 0
     for connection in db.session.scalars(
-        select(Connection).where(Connection.ended_at.is_(None), Connection.started_at <= now - FIRST_AFTER)
+        select(Connection).where(
+            Connection.kind == MENTORING,
+            Connection.ended_at.is_(None),
+            Connection.started_at <= now - FIRST_AFTER,
+        )
     ):
         due = latest_due(connection.started_at.date(), today)
         if due is None:
