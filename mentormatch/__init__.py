@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
         mentors,
         pages,
         profiles,
+        questions,
         settings,
     )
     from mentormatch.web.admin import audit, importing, reports, rounds
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         connections,
         meetings,
         checkins,
+        questions,
         mentors,
         digests,
     ):

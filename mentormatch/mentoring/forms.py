@@ -75,3 +75,36 @@ class EndForm(ReasonForm):
         ],
     )
     stay_as_peers = BooleanField("Stay connected as peers")
+
+
+class QuestionForm(Form):
+    """A quick question before any request, or its answer (one text field each)."""
+
+    body = TextAreaField(
+        "Your question",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Write your question."),
+            Length(max=1000, message="Use at most 1000 characters."),
+            no_control_characters_but_line_breaks,
+        ],
+    )
+
+
+class AnswerForm(Form):
+    """The mentor's answer to a quick question."""
+
+    answer = TextAreaField(
+        "Your answer",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Write your answer."),
+            Length(max=limits.MESSAGE, message=f"Use at most {limits.MESSAGE} characters."),
+            no_control_characters_but_line_breaks,
+        ],
+    )
+
+    def __init__(self, *args: object, id_stem: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if id_stem is not None:
+            use_own_ids(self, id_stem)

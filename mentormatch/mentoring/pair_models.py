@@ -172,3 +172,31 @@ class Reflection(db.Model):
     member_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuickQuestion(db.Model):
+    """A question a mentee asks a mentor before any request: one open per pair at a time (the partial
+    unique index), answered once in one text field, or left unanswered; it never blocks a request."""
+
+    __tablename__ = "quick_question"
+    __table_args__ = (
+        Index(
+            "uq_quick_question_open_pair",
+            "asker_id",
+            "mentor_id",
+            unique=True,
+            sqlite_where=text("answered_at IS NULL"),
+            postgresql_where=text("answered_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    asker: Mapped[User] = relationship(foreign_keys=[asker_id])
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])

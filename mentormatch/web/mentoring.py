@@ -29,6 +29,7 @@ from mentormatch.mentoring.asking import ANSWER_WITHIN, RequestProblem, request_
 from mentormatch.mentoring.forms import AskForm, EndForm, ReasonForm
 from mentormatch.mentoring.lists import connections_for, requests_for
 from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
+from mentormatch.mentoring.questions import questions_for
 from mentormatch.profiles.listing import listed_member_or_404
 
 bp = Blueprint("mentoring", __name__)
@@ -117,7 +118,9 @@ def ask(user_id: int) -> ResponseReturnValue:
 def requests() -> ResponseReturnValue:
     """Requests waiting for your answer, the ones you sent, and what happened to earlier ones."""
     me = _me()
-    return render_template("mentoring/requests.html", me=me, page_problem=None, **requests_for(me))
+    return render_template(
+        "mentoring/requests.html", me=me, page_problem=None, questions=questions_for(me), **requests_for(me)
+    )
 
 
 def _request_row(
@@ -147,7 +150,13 @@ def _request_problem(found: MentoringRequest, problem: str) -> ResponseReturnVal
     if is_htmx():
         return _request_row(found, 409, message=problem, problem=problem)
     me = _me()
-    page = render_template("mentoring/requests.html", me=me, page_problem=problem, **requests_for(me))
+    page = render_template(
+        "mentoring/requests.html",
+        me=me,
+        page_problem=problem,
+        questions=questions_for(me),
+        **requests_for(me),
+    )
     return page, 409
 
 

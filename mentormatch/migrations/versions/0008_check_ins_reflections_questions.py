@@ -1,4 +1,4 @@
-"""check-ins and reflections
+"""check-ins, reflections and quick questions
 
 Revision ID: 0008
 Revises: 0007
@@ -59,7 +59,32 @@ def upgrade():
     op.create_index(op.f('ix_reflection_connection_id'), 'reflection', ['connection_id'])
     op.create_index(op.f('ix_reflection_member_id'), 'reflection', ['member_id'])
 
+    op.create_table(
+        'quick_question',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('asker_id', sa.Integer(), nullable=False),
+        sa.Column('mentor_id', sa.Integer(), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('answer', sa.Text(), nullable=True),
+        sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.Column('answered_at', UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ['asker_id'], ['user_account.id'], name=op.f('fk_quick_question_asker_id_user_account'), ondelete='CASCADE'
+        ),
+        sa.ForeignKeyConstraint(
+            ['mentor_id'], ['user_account.id'], name=op.f('fk_quick_question_mentor_id_user_account'), ondelete='CASCADE'
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_quick_question')),
+    )
+    op.create_index(op.f('ix_quick_question_asker_id'), 'quick_question', ['asker_id'])
+    op.create_index(op.f('ix_quick_question_mentor_id'), 'quick_question', ['mentor_id'])
+    op.create_index(
+        'uq_quick_question_open_pair', 'quick_question', ['asker_id', 'mentor_id'], unique=True,
+        sqlite_where=sa.text('answered_at IS NULL'), postgresql_where=sa.text('answered_at IS NULL'),
+    )
+
 
 def downgrade():
+    op.drop_table('quick_question')
     op.drop_table('reflection')
     op.drop_table('check_in')
