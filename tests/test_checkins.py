@@ -297,6 +297,7 @@ def test_the_demo_has_check_ins_answered_and_waiting_and_toms_reflection(app):
     tom = app.test_client()
     assert log_in(tom, DEMO_LOGINS["mentor"].email, DEMO_PASSWORD).status_code == 303
     assert "A quick check-in" not in tom.get("/").get_data(as_text=True)
+    assert "Quick questions for you" in tom.get("/requests").get_data(as_text=True)
     with app.app_context():
         answered = db.session.scalars(select(CheckIn).where(CheckIn.answered_at.is_not(None))).all()
         assert answered and all(1 <= c.score <= 5 for c in answered)

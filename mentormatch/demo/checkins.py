@@ -1,6 +1,7 @@
-"""Demo check-ins and reflections: answered and waiting check-ins on the mentorships, Priya's first
-one waiting on her dashboard (Tom has answered his), and a mentor's reflection on an ended mentorship
-(Tom's, when he has one).
+"""Demo check-ins, reflections and quick questions: check-ins answered and waiting on the
+mentorships (Priya's latest waits on her dashboard; Tom has answered his), a mentor's reflection on
+an ended mentorship (Tom's, when he has one), Priya's quick question to another mentor, answered,
+and a student's to Tom, waiting on his requests page.
 
 Every check-in counts as emailed already, so a cron run on the demo doesn't send a backlog.
 Inserted in bulk; the caller commits.
@@ -18,7 +19,8 @@ from mentormatch.core.extensions import db
 from mentormatch.demo.logins import DEMO_LOGINS
 from mentormatch.mentoring.checkins import THEN_EVERY, latest_due
 from mentormatch.mentoring.models import MENTORING, Connection
-from mentormatch.mentoring.pair_models import CheckIn, Reflection
+from mentormatch.mentoring.pair_models import CheckIn, QuickQuestion, Reflection
+from mentormatch.profiles.models import MentorStatus, Profile
 
 COMMENTS = (
     "Really helpful: I know what to do next.",
@@ -91,7 +93,51 @@ def seed_check_ins(rng: Random, now: datetime) -> dict[str, int]:
             )
         )
         reflections = 1
-    return {"check_ins": len(rows), "reflections": reflections}
+    return {"check_ins": len(rows), "reflections": reflections, "questions": _questions(now, priya, tom)}
+
+
+def _questions(now: datetime, priya: int | None, tom: int | None) -> int:
+    """Priya's question to another mentor, answered; a student's question to Tom, waiting for him."""
+    if priya is None or tom is None:
+        return 0
+    mentor = db.session.scalar(
+        select(Profile.user_id)
+        .where(Profile.mentor_status == MentorStatus.APPROVED, Profile.user_id != tom)
+        .order_by(Profile.user_id)
+        .limit(1)
+    )
+    student = db.session.scalar(
+        select(User.id)
+        .where(User.career_stage == "medical_student", User.id != priya)
+        .order_by(User.id)
+        .limit(1)
+    )
+    rows = []
+    if mentor is not None:
+        rows.append(
+            {
+                "asker_id": priya,
+                "mentor_id": mentor,
+                "body": "Do you take students on audits in your department?",
+                "answer": "Yes: a new cycle starts every spring. Send me a request and we can talk.",
+                "created_at": now - timedelta(days=6),
+                "answered_at": now - timedelta(days=5),
+            }
+        )
+    if student is not None:
+        rows.append(
+            {
+                "asker_id": student,
+                "mentor_id": tom,
+                "body": "How much cardiology did you see before choosing it? I'm deciding on my elective.",
+                "answer": None,
+                "created_at": now - timedelta(days=1),
+                "answered_at": None,
+            }
+        )
+    if rows:
+        db.session.execute(QuickQuestion.__table__.insert(), rows)
+    return len(rows)
 
 
 def _comment(rng: Random, tom_on_priya: bool) -> str | None:
