@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
@@ -94,6 +95,7 @@ def questions_for(mentor: User) -> list[QuickQuestion]:
     return list(
         db.session.scalars(
             select(QuickQuestion)
+            .options(selectinload(QuickQuestion.asker))
             .where(QuickQuestion.mentor_id == mentor.id, QuickQuestion.answered_at.is_(None))
             .order_by(QuickQuestion.id)
         )

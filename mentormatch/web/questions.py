@@ -3,7 +3,7 @@ answer from /requests."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -15,13 +15,21 @@ from mentormatch.mentoring.asking import RequestProblem
 from mentormatch.mentoring.forms import AnswerForm, QuestionForm
 from mentormatch.mentoring.pair_models import QuickQuestion
 from mentormatch.profiles.listing import listed_member_or_404
-from mentormatch.web.mentoring import _ask_limit, _asker
 
 bp = Blueprint("questions", __name__)
 
 
 def _me() -> User:
     return current_user._get_current_object()
+
+
+def _ask_limit() -> str:
+    """Questions share the requests' limit (RATELIMIT_ASK): both reach a mentor's inbox."""
+    return current_app.config["RATELIMIT_ASK"]
+
+
+def _asker() -> str:
+    return f"question:{current_user.get_id()}"
 
 
 @bp.route("/people/<int:user_id>/question", methods=["GET", "POST"])
