@@ -84,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from mentormatch.web import (
         auth,
+        checkins,
         connections,
         digests,
         matching,
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         mentors,
         pages,
         profiles,
+        questions,
         record,
         settings,
     )
@@ -109,6 +111,8 @@ def _register_blueprints(app: Flask) -> None:
         connections,
         meetings,
         record,
+        checkins,
+        questions,
         mentors,
         digests,
     ):

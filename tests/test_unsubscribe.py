@@ -10,6 +10,7 @@ from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
 
 from mentormatch.accounts.models import User
+from mentormatch.core import signed
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.digests import tokens
@@ -123,7 +124,7 @@ def forged_payload(app: Flask, token: str, other_id: int) -> str:
 def wrong_purpose(app: Flask, user_id: int) -> str:
     """A token signed with the app's key, for the same person, but for another purpose."""
     with app.app_context():
-        return tokens._serializer("reset-password").dumps({"u": user_id, "p": tokens.UNSUBSCRIBE})
+        return signed._serializer("reset-password").dumps({"u": user_id, "p": tokens.UNSUBSCRIBE})
 
 
 def other_key(user_id: int) -> str:

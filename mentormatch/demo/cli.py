@@ -15,6 +15,7 @@ from mentormatch.accounts.passwords import hash_password
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.views import absolute_url
+from mentormatch.demo.checkins import seed_check_ins
 from mentormatch.demo.generate import generate_people
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.demo.mentoring import seed_mentoring
@@ -60,11 +61,13 @@ def seed_demo_command(count: int, seed: int) -> None:
         seed_members([*logins, *people], hash_password(DEMO_PASSWORD), now=now)
         made = seed_mentoring(Random(seed), now)  # noqa: S311
         together = seed_pairs(Random(seed), now)  # noqa: S311
+        together |= seed_check_ins(Random(seed), now)  # noqa: S311
         db.session.commit()
         click.echo(
             f"Seeded {count} demo members (seed {seed}) with {made['requests']} requests and "
             f"{made['connections']} connections ({together['messages']} messages, {together['meetings']} "
-            f"meetings, {together['goals']} goals) in {time.perf_counter() - started:.1f} s."
+            f"meetings, {together['goals']} goals, {together['check_ins']} check-ins) in "
+            f"{time.perf_counter() - started:.1f} s."
         )
     _print_logins()
 

@@ -2,9 +2,9 @@
 
 New means: suggested mentors and peers never shown in an earlier digest (up to three of each,
 from their current top ten); requests waiting for their answer and their own pending requests
-made since the last digest; connections started since; for admins, mentor applications that
-were not already waiting last time. Built for many people at once (a few queries in all), so
-10,000 digests need no query per person.
+made since the last digest; connections started since; unread messages sent since (unread.py);
+for admins, mentor applications that were not already waiting last time. Built for many people
+at once (a few queries in all), so 10,000 digests need no query per person.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from mentormatch.digests.items import (
 )
 from mentormatch.digests.models import Digest
 from mentormatch.digests.periods import FIRST_LOOK_BACK, period_key
+from mentormatch.digests.unread import add_unread
 from mentormatch.matching.service import all_suggestions, suggestions_for, top_percent
 from mentormatch.mentoring.models import PENDING, Connection, MentoringRequest
 from mentormatch.profiles.models import MentorStatus, Profile
@@ -145,6 +146,7 @@ def build_digests(
     _add_suggestions(users, contents, suggestions)
     _add_requests(contents, wanted, earliest, now)
     _add_connections(contents, wanted, earliest)
+    add_unread(contents, wanted, earliest)
     admins = [user for user in users if user.is_admin]
     if admins:
         waiting = _pending_applications()

@@ -41,6 +41,16 @@ class ConnectionItem:
     other_name: str
 
 
+@dataclass(frozen=True)
+class UnreadItem:
+    """Messages in one pair's conversation that the reader hasn't read, from `other_name`."""
+
+    connection_id: int
+    other_id: int
+    other_name: str
+    count: int
+
+
 @dataclass
 class DigestContent:
     """One person's next digest, and what the ledger must remember once it is decided."""
@@ -57,6 +67,7 @@ class DigestContent:
     received: list[RequestItem] = field(default_factory=list)
     sent: list[RequestItem] = field(default_factory=list)
     connections: list[ConnectionItem] = field(default_factory=list)
+    unread: list[UnreadItem] = field(default_factory=list)
     applications_waiting: int = 0
     applications_new: int = 0
     seen: dict = field(default_factory=dict)
@@ -71,6 +82,7 @@ class DigestContent:
             or self.received
             or self.sent
             or self.connections
+            or self.unread
             or self.applications_new
         )
 
@@ -90,6 +102,8 @@ class DigestContent:
         parts = []
         if self.received:
             parts.append(_count(len(self.received), "request to answer", "requests to answer"))
+        if self.unread:
+            parts.append(_count(sum(item.count for item in self.unread), "unread message", "unread messages"))
         if self.connections:
             parts.append(_count(len(self.connections), "new connection", "new connections"))
         if self.mentors or self.peers:

@@ -55,9 +55,15 @@ class RequestProblem(Exception):
     """Why a request can't be sent or answered, in words for the person who tried."""
 
 
-def send_request(sender: User, recipient: User, kind: str, message: str = "") -> MentoringRequest:
-    """Ask `recipient` for mentoring, or to connect as peers. Raises RequestProblem."""
-    _check_can_ask(sender, recipient, kind)
+def send_request(
+    sender: User, recipient: User, kind: str, message: str = "", *, after_mentorship: bool = False
+) -> MentoringRequest:
+    """Ask `recipient` for mentoring, or to connect as peers. Raises RequestProblem.
+
+    `after_mentorship`: a mentor and mentee who ended their mentorship may stay connected as peers
+    whatever their stages (the rest of the rules still apply).
+    """
+    _check_can_ask(sender, recipient, kind, after_mentorship=after_mentorship)
     # Lock the sender's row so two requests sent at once can't both be the one over the cap.
     db.session.execute(select(User.id).where(User.id == sender.id).with_for_update())
     _check_room(sender, kind)
@@ -100,7 +106,7 @@ def request_problem(sender: User, recipient: User, kind: str) -> str | None:
     return None
 
 
-def _check_can_ask(sender: User, recipient: User, kind: str) -> None:
+def _check_can_ask(sender: User, recipient: User, kind: str, *, after_mentorship: bool = False) -> None:
     if kind not in (MENTORING, PEER):
         raise RequestProblem("Choose mentoring or a peer connection.")
     if recipient.id == sender.id:
@@ -148,7 +154,7 @@ def _check_can_ask(sender: User, recipient: User, kind: str) -> None:
                 f"{recipient.display_name} has no free places at the moment. Try another mentor from your "
                 "suggestions."
             )
-    elif rank is None or their_rank is None or abs(their_rank - rank) > 1:
+    elif not after_mentorship and (rank is None or their_rank is None or abs(their_rank - rank) > 1):
         raise RequestProblem(
             "Peers are at the same stage as you or one step apart; for someone further along, "
             "ask for mentoring instead."

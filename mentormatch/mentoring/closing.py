@@ -20,10 +20,13 @@ from mentormatch.core.views import absolute_url
 from mentormatch.mentoring.connections import end_connection
 from mentormatch.mentoring.deciding import decide
 from mentormatch.mentoring.lists import connections_for
-from mentormatch.mentoring.models import MENTORING, PENDING, MentoringRequest, RequestEnd
+from mentormatch.mentoring.models import EXPIRED, MENTORING, PENDING, MentoringRequest, RequestEnd
+from mentormatch.mentors import standing
 from mentormatch.mentors.signals import mentor_unavailable
 
 REMIND_AFTER = timedelta(days=7)
+# A mentor who lets this many mentoring requests in a row expire is paused (mentors/standing.py).
+EXPIRED_IN_A_ROW = 3
 # Stored with what a closed account withdrew (RequestEnd.ACCOUNT_CLOSED) and the connections it ended.
 ACCOUNT_CLOSED = "The account was closed."
 
@@ -117,10 +120,33 @@ def remind_and_expire(now: datetime | None = None) -> tuple[int, int]:
                 "request_expired",
                 f"Your request to {request.recipient.display_name} has closed",
                 request=request,
+                mentor_paused=request.kind == MENTORING and _pause_if_not_answering(request.recipient),
                 link=absolute_url("matching.matches"),
             )
             expired += 1
     return reminded, expired
+
+
+def _pause_if_not_answering(mentor: User) -> bool:
+    """Pause a mentor whose last EXPIRED_IN_A_ROW mentoring requests all expired unanswered (counting
+    only those since the system last paused them, so a mentor who resumes starts afresh)."""
+    since = standing.last_auto_pause(mentor)
+    query = (
+        select(MentoringRequest.status)
+        .where(
+            MentoringRequest.recipient_id == mentor.id,
+            MentoringRequest.kind == MENTORING,
+            MentoringRequest.status != PENDING,
+        )
+        .order_by(MentoringRequest.decided_at.desc(), MentoringRequest.id.desc())
+        .limit(EXPIRED_IN_A_ROW)
+    )
+    if since is not None:
+        query = query.where(MentoringRequest.decided_at > since)
+    latest = db.session.scalars(query).all()
+    if len(latest) < EXPIRED_IN_A_ROW or any(status != EXPIRED for status in latest):
+        return False
+    return standing.pause_for_not_answering(mentor, EXPIRED_IN_A_ROW)
 
 
 # --- accounts closing ----------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail import send_email
 from mentormatch.core.views import absolute_url
-from mentormatch.mentoring.asking import RequestProblem
-from mentormatch.mentoring.models import MENTORING, Connection
+from mentormatch.mentoring.asking import RequestProblem, send_request
+from mentormatch.mentoring.models import MENTORING, PEER, Connection
+from mentormatch.mentoring.pair_models import Reflection
 from mentormatch.profiles.models import MentorStatus, Profile
 
 
@@ -75,3 +76,31 @@ def end_connection(connection: Connection, by: User, reason: str = "", *, tell: 
             ended_by=by,
             link=absolute_url("mentoring.connections"),
         )
+
+
+def end_well(
+    connection: Connection, by: User, reason: str = "", reflection: str = "", *, stay_as_peers: bool = False
+) -> str | None:
+    """End a connection, keep the ender's private reflection, and for a mentorship they'd like to
+    keep as peers, send the other person a peer request on their behalf (accepted as any other).
+
+    Returns why the peer request couldn't be sent (the rules for asking still apply), or None.
+    """
+    end_connection(connection, by, reason)
+    if reflection.strip():
+        db.session.add(Reflection(connection_id=connection.id, member_id=by.id, body=reflection.strip()))
+    if not (stay_as_peers and connection.kind == MENTORING):
+        return None
+    other = connection.other(by)
+    try:
+        with db.session.begin_nested():
+            send_request(
+                by,
+                other,
+                PEER,
+                f"Our mentorship has ended: {by.display_name} would like to stay connected as peers.",
+                after_mentorship=True,
+            )
+    except RequestProblem as problem:
+        return str(problem)
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import DateField, TextAreaField
+from wtforms import BooleanField, DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
@@ -95,3 +95,52 @@ class RecordPeriodForm(Form):
     def _in_range(self, field: DateField) -> None:
         if field.data and not (self.EARLIEST <= field.data <= self.LATEST):
             raise ValidationError("Choose a date between 1 January 2000 and 31 December 2099.")
+
+
+class EndForm(ReasonForm):
+    """Ending a connection: the reason the other person is told, and for a mentorship, a reflection
+    kept for yourself and the offer to stay connected as peers."""
+
+    reflection = TextAreaField(
+        "A reflection, for yourself (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=limits.MESSAGE, message=f"Use at most {limits.MESSAGE} characters."),
+            no_control_characters_but_line_breaks,
+        ],
+    )
+    stay_as_peers = BooleanField("Stay connected as peers")
+
+
+class QuestionForm(Form):
+    """A quick question before any request, or its answer (one text field each)."""
+
+    body = TextAreaField(
+        "Your question",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Write your question."),
+            Length(max=1000, message="Use at most 1000 characters."),
+            no_control_characters_but_line_breaks,
+        ],
+    )
+
+
+class AnswerForm(Form):
+    """The mentor's answer to a quick question."""
+
+    answer = TextAreaField(
+        "Your answer",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Write your answer."),
+            Length(max=limits.MESSAGE, message=f"Use at most {limits.MESSAGE} characters."),
+            no_control_characters_but_line_breaks,
+        ],
+    )
+
+    def __init__(self, *args: object, id_stem: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if id_stem is not None:
+            use_own_ids(self, id_stem)

@@ -11,6 +11,7 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -203,5 +204,31 @@ class NoteForm(Form):
     )
 
     def __init__(self, *args: object, id_stem: str = "note", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        use_own_ids(self, id_stem)
+
+
+class CheckInForm(Form):
+    """A check-in's two questions: a score from 1 to 5, and one line of free text."""
+
+    score = RadioField(
+        "Is this mentorship helping you?",
+        coerce=int,
+        choices=[
+            (1, "1 · Not at all"),
+            (2, "2 · A little"),
+            (3, "3 · Somewhat"),
+            (4, "4 · Quite a lot"),
+            (5, "5 · A great deal"),
+        ],
+        validators=[InputRequired(message="Choose a score from 1 to 5.")],
+    )
+    comment = StringField(
+        "Anything to add? (optional, one line)",
+        filters=[_strip],
+        validators=[Optional(), Length(max=280, message="Use at most 280 characters."), _one_line],
+    )
+
+    def __init__(self, *args, id_stem: str = "check-in", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         use_own_ids(self, id_stem)

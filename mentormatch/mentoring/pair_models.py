@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import Date, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.accounts.models import User
@@ -133,3 +133,70 @@ class PairNote(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CheckIn(db.Model):
+    """One person's check-in on a connection: "Is this mentorship helping you?" (1–5) and one line.
+
+    Due 30 days after the connection starts and every 60 days after (`number` 1, 2, …); made and
+    emailed once by the hourly job (mentoring/checkins.py), answered once. Admins see the answers
+    only in aggregate; the other person never sees them.
+    """
+
+    __tablename__ = "check_in"
+    __table_args__ = (Index("uq_check_in_number", "connection_id", "member_id", "number", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(SmallInteger)
+    due_on: Mapped[date] = mapped_column(Date)
+    score: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(String(280))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class Reflection(db.Model):
+    """What someone wrote on ending a mentorship, for themselves: private to the writer (never the
+    other person, never the admins), shown on the pair's page and kept for their appraisal record."""
+
+    __tablename__ = "reflection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuickQuestion(db.Model):
+    """A question a mentee asks a mentor before any request: one open per pair at a time (the partial
+    unique index), answered once in one text field, or left unanswered; it never blocks a request."""
+
+    __tablename__ = "quick_question"
+    __table_args__ = (
+        Index(
+            "uq_quick_question_open_pair",
+            "asker_id",
+            "mentor_id",
+            unique=True,
+            sqlite_where=text("answered_at IS NULL"),
+            postgresql_where=text("answered_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    asker: Mapped[User] = relationship(foreign_keys=[asker_id])
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, select, update
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
@@ -19,11 +19,13 @@ from mentormatch.mentoring.pair_models import (
     DONE,
     HELD,
     PROPOSED,
+    CheckIn,
     Goal,
     Meeting,
     Message,
     PairNote,
     Reader,
+    Reflection,
 )
 
 # How many of the latest messages the page shows; the data download has them all.
@@ -47,6 +49,7 @@ class PairPage:
     goals: list[Goal] = field(default_factory=list)
     my_note: PairNote | None = None
     shared_note: PairNote | None = None
+    my_reflections: list[Reflection] = field(default_factory=list)
 
     @property
     def unread(self) -> int:
@@ -110,6 +113,13 @@ def pair_page(connection: Connection, me: User) -> PairPage:
             page.shared_note = note
         else:
             page.my_note = note
+    page.my_reflections = list(
+        db.session.scalars(
+            select(Reflection)
+            .where(Reflection.connection_id == connection.id, Reflection.member_id == me.id)
+            .order_by(Reflection.id)
+        )
+    )
     return page
 
 
@@ -194,6 +204,8 @@ def _export_pair_rows(user: User) -> dict:
     notes = db.session.scalars(
         select(PairNote).where(PairNote.connection_id.in_(theirs), PairNote.owner_id == user.id)
     )
+    reflections = db.session.scalars(select(Reflection).where(Reflection.member_id == user.id))
+    check_ins = db.session.scalars(select(CheckIn).where(CheckIn.member_id == user.id).order_by(CheckIn.id))
     return {
         "messages": [
             {"connection": m.connection_id, "sent_at": m.created_at.isoformat(), "body": m.body}
@@ -220,6 +232,19 @@ def _export_pair_rows(user: User) -> dict:
             for g in goals
         ],
         "private_notes": [{"connection": n.connection_id, "notes": n.body} for n in notes],
+        "reflections": [
+            {"connection": r.connection_id, "written_at": r.created_at.isoformat(), "reflection": r.body}
+            for r in reflections
+        ],
+        "check_ins": [
+            {
+                "connection": c.connection_id,
+                "due_on": c.due_on.isoformat(),
+                "score": c.score,
+                "comment": c.comment,
+            }
+            for c in check_ins
+        ],
     }
 
 
@@ -229,4 +254,7 @@ def _forget_pair_rows(user: User) -> None:
     meetings and goals they shared, with "Former member" on the other side."""
     db.session.execute(delete(Message).where(Message.author_id == user.id))
     db.session.execute(delete(PairNote).where(PairNote.owner_id == user.id))
+    db.session.execute(delete(Reflection).where(Reflection.member_id == user.id))
+    # Scores stay in the programme's aggregate, with no words of theirs.
+    db.session.execute(update(CheckIn).where(CheckIn.member_id == user.id).values(comment=None))
     db.session.execute(delete(Reader).where(Reader.user_id == user.id))

@@ -13,6 +13,7 @@ same transaction. The caller commits.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -57,6 +58,7 @@ describe_actions(
         "mentor.reject": "Turned down a mentor application",
         "mentor.suspend": "Suspended a mentor",
         "mentor.reinstate": "Reinstated a mentor",
+        "mentor.auto_pause": "Paused a mentor who let requests expire",
     }
 )
 
@@ -268,6 +270,44 @@ def resume(user: User) -> None:
     """Be suggested and asked again after a pause."""
     if _move(user, (PAUSED,), APPROVED) is None:
         raise MentorProblem("Your mentoring isn't paused.")
+
+
+AUTO_PAUSE = "mentor.auto_pause"
+
+
+def last_auto_pause(user: User) -> datetime | None:
+    """When the system last paused this mentor for letting requests expire, if ever."""
+    entry = last_entry(AUTO_PAUSE, user)
+    return entry.created_at if entry else None
+
+
+def pause_for_not_answering(user: User, expired_in_a_row: int) -> bool:
+    """Pause an approved mentor who let requests expire unanswered, and tell them how to resume.
+
+    The actor is the system (the hourly job), named in the audit entry. False when the mentor
+    wasn't approved (already paused, suspended…): nothing changes then.
+    """
+    before = mentor_state(user.profile)
+    if _move(user, (APPROVED,), PAUSED) is None:
+        return False
+    record(
+        None,
+        AUTO_PAUSE,
+        user,
+        before,
+        {**mentor_state(user.profile), "expired_in_a_row": expired_in_a_row},
+        actor="system",
+    )
+    mentor_unavailable.send(user, reason=f"{user.display_name} has paused mentoring for now.")
+    send_email(
+        user.email,
+        "mentor_auto_paused",
+        "We've paused your mentoring for now",
+        user=user,
+        expired=expired_in_a_row,
+        link=absolute_url("mentors.status"),
+    )
+    return True
 
 
 # --- mentors who are waiting without having applied ----------------------------------------------

@@ -26,6 +26,7 @@ from mentormatch.mentoring.pair_forms import (
 )
 from mentormatch.mentoring.pair_models import GOAL_STATUSES, Goal
 from mentormatch.mentoring.pairs import PairProblem, pair_page
+from mentormatch.web.checkins import waiting_check_ins
 from mentormatch.web.mentoring import get_connection_or_404
 
 bp = Blueprint("connections", __name__)
@@ -75,6 +76,7 @@ def render_pair(
         "me": me,
         "problem": problem,
         "goal_statuses": GOAL_STATUSES,
+        "waiting_check_ins": waiting_check_ins(me, connection),
         **{name: forms.get(name) or make() for name, make in blank.items()},
     }
     if fragment and is_htmx():

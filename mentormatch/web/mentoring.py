@@ -26,9 +26,10 @@ from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.mentoring import answering
 from mentormatch.mentoring import connections as mentoring_connections
 from mentormatch.mentoring.asking import ANSWER_WITHIN, RequestProblem, request_problem, send_request
-from mentormatch.mentoring.forms import AskForm, ReasonForm
+from mentormatch.mentoring.forms import AskForm, EndForm, ReasonForm
 from mentormatch.mentoring.lists import connections_for, requests_for
 from mentormatch.mentoring.models import KINDS, MENTORING, Connection, MentoringRequest
+from mentormatch.mentoring.questions import questions_for
 from mentormatch.profiles.listing import listed_member_or_404
 from mentormatch.web.matching import at_top_stage
 
@@ -120,7 +121,9 @@ def ask(user_id: int) -> ResponseReturnValue:
 def requests() -> ResponseReturnValue:
     """Requests waiting for your answer, the ones you sent, and what happened to earlier ones."""
     me = _me()
-    return render_template("mentoring/requests.html", me=me, page_problem=None, **requests_for(me))
+    return render_template(
+        "mentoring/requests.html", me=me, page_problem=None, questions=questions_for(me), **requests_for(me)
+    )
 
 
 def _request_row(
@@ -150,7 +153,13 @@ def _request_problem(found: MentoringRequest, problem: str) -> ResponseReturnVal
     if is_htmx():
         return _request_row(found, 409, message=problem, problem=problem)
     me = _me()
-    page = render_template("mentoring/requests.html", me=me, page_problem=problem, **requests_for(me))
+    page = render_template(
+        "mentoring/requests.html",
+        me=me,
+        page_problem=problem,
+        questions=questions_for(me),
+        **requests_for(me),
+    )
     return page, 409
 
 
@@ -248,17 +257,29 @@ def end_connection(connection_id: int) -> ResponseReturnValue:
     connection = get_connection_or_404(connection_id, me)
     if not connection.is_active:
         return _connection_problem(connection, "This connection has already ended.")
-    form = ReasonForm(id_stem=f"end-{connection.id}")
+    form = EndForm(id_stem=f"end-{connection.id}")
     if form.validate_on_submit():
         other = connection.other(me).display_name
         try:
-            mentoring_connections.end_connection(connection, me, form.reason.data or "")
+            peer_problem = mentoring_connections.end_well(
+                connection,
+                me,
+                form.reason.data or "",
+                form.reflection.data or "",
+                stay_as_peers=form.stay_as_peers.data,
+            )
         except RequestProblem as problem:
             db.session.rollback()
             return _connection_problem(connection, str(problem))
         db.session.commit()
         what = "mentorship" if connection.kind == MENTORING else "connection"
         done = f"You ended your {what} with {other}. We've let them know."
+        if form.stay_as_peers.data and connection.kind == MENTORING:
+            done += (
+                f" We couldn't ask them to stay connected as peers: {peer_problem}"
+                if peer_problem
+                else (f" We've asked {other} to stay connected as peers.")
+            )
         if is_htmx():
             return render_fragment(
                 "mentoring/_connection.html",

@@ -17,6 +17,7 @@ from mentormatch.matching.service import SuggestedPerson, suggestions_of_kinds
 from mentormatch.mentoring.lists import connections_for, waiting_for
 from mentormatch.mentoring.pairs import pair_summaries
 from mentormatch.profiles.service import profile_strength
+from mentormatch.web.checkins import waiting_check_ins
 from mentormatch.web.matching import at_top_stage
 
 bp = Blueprint("pages", __name__)
@@ -88,6 +89,7 @@ def dashboard_matches(user: User) -> dict:
         "top": top_suggestions(user),
         "waiting": waiting,
         "waiting_count": waiting_count,
+        "waiting_check_ins": waiting_check_ins(user),
     }
 
 
