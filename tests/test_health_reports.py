@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -25,7 +25,7 @@ from mentormatch.mentoring.models import (
     MentoringRequest,
 )
 from mentormatch.mentoring.pair_models import ACCEPTED as MEETING_ACCEPTED
-from mentormatch.mentoring.pair_models import CANCELLED, HELD, Meeting
+from mentormatch.mentoring.pair_models import CANCELLED, HELD, CheckIn, Meeting
 from mentormatch.reports import health, queries
 from mentormatch.web.admin.reports import table_as_csv
 from tests.factories import make_member
@@ -107,6 +107,24 @@ def planted(app: Flask) -> None:
         asked(busy, people[3], DECLINED, 30 * DAY)
         for days in (50, 40, 30):
             asked(approved, people[days // 10], EXPIRED, days * DAY)
+        # Check-ins on C1 and C2: two answers in January, one in March, and one never answered.
+        for connection, member, number, score, answered in (
+            (c1, people[0], 1, 4, datetime(2026, 1, 10, 9, tzinfo=UTC)),
+            (c1, people[1], 1, 5, datetime(2026, 1, 31, 23, tzinfo=UTC)),
+            (c2, people[2], 1, 2, datetime(2026, 3, 1, 0, tzinfo=UTC)),
+            (c2, people[3], 1, None, None),
+        ):
+            db.session.add(
+                CheckIn(
+                    connection_id=connection,
+                    member_id=member,
+                    number=number,
+                    due_on=date(2026, 1, 1),
+                    score=score,
+                    comment="private words" if score else None,
+                    answered_at=answered,
+                )
+            )
         db.session.commit()
 
 
@@ -167,7 +185,16 @@ def test_mentors_paused_for_not_answering(app, planted):
     assert rows[1][1:] == (1, 50.0) and rows[2][1:] == (1, 50.0)
 
 
-def test_the_page_shows_health_with_a_chart_and_the_check_in_placeholder(app, planted, client, login_as):
+def test_check_in_scores_by_month_in_aggregate_only(app, planted, client, login_as):
+    with app.app_context():
+        rows = queries.REPORTS["check-in-scores"]().rows
+
+    assert rows == [("Jan 2026", 2, "4.5"), ("Mar 2026", 1, "2.0"), ("All months", 3, "3.7")]
+    login_as("admin")
+    assert "private words" not in client.get("/admin/reports").get_data(as_text=True)
+
+
+def test_the_page_shows_health_with_a_chart_and_the_check_in_scores(app, planted, client, login_as):
     login_as("admin")
 
     body = client.get("/admin/reports").get_data(as_text=True)

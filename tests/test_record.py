@@ -23,9 +23,11 @@ from mentormatch.mentoring.pair_models import (
     DONE,
     HELD,
     IN_PROGRESS,
+    CheckIn,
     Goal,
     Meeting,
     PairNote,
+    Reflection,
 )
 from mentormatch.mentoring.record import Period, RecordSection
 from tests.test_mentoring_pages import MENTOR, STUDENT, member, signed_in
@@ -123,6 +125,58 @@ def test_a_mentee_sees_their_mentor_and_a_prompt_where_they_wrote_nothing(app, p
     assert "Tom Okafor" in body and "Mentors: 1. Meetings: 3, 2 hours in all." in body
     assert "Priya&#39;s own private thought" in body and "Listening first" not in body
     assert record_module.DIFFERENTLY_PROMPT.split(",")[0] in body
+
+
+def test_a_closing_reflection_is_what_i_will_do_differently_for_its_writer_only(app, planted):
+    with app.app_context():
+        db.session.add(
+            Reflection(connection_id=planted["pair"], member_id=planted["tom"], body="Ask sooner.")
+        )
+        db.session.commit()
+
+    tom = signed_in(app, MENTOR).get("/mentoring/record").get_data(as_text=True)
+    priya = signed_in(app, STUDENT).get("/mentoring/record").get_data(as_text=True)
+
+    given = tom[tom.index("Mentoring I gave") : tom.index("Mentoring I received")]
+    assert "Ask sooner." in given and "Ask sooner." not in priya
+
+
+def answered(connection_id: int, member_id: int, number: int, score: int) -> None:
+    db.session.add(
+        CheckIn(
+            connection_id=connection_id,
+            member_id=member_id,
+            number=number,
+            due_on=utcnow().date(),
+            score=score,
+            comment="words for nobody else",
+            answered_at=utcnow() - 5 * DAY,
+        )
+    )
+
+
+def test_check_ins_show_my_own_answers_and_others_only_as_a_mean_over_three_people(app, planted):
+    with app.app_context():
+        answered(planted["pair"], planted["tom"], 1, 4)
+        answered(planted["pair"], planted["priya"], 1, 2)
+        db.session.commit()
+
+    body = signed_in(app, MENTOR).get("/mentoring/record").get_data(as_text=True)
+
+    assert "Your own answers" in body and "1, on average 4.0 out of 5" in body
+    # Priya alone answered about Tom's mentoring: a mean of one would be her answer.
+    assert "fewer than 3 people answered" in body and "2.0 out of 5" not in body
+    assert "words for nobody else" not in body
+    mentees = [member(app, "m2@example.ac.uk", "Mo Two"), member(app, "m3@example.ac.uk", "Mia Three")]
+    with app.app_context():
+        for mentee in mentees:
+            pair = connection(MENTORING, planted["tom"], mentee, 100 * DAY)
+            answered(pair, mentee, 1, 5)
+        db.session.commit()
+
+    body = signed_in(app, MENTOR).get("/mentoring/record").get_data(as_text=True)
+
+    assert "The other people&#39;s answers (3 people)" in body and "on average 4.0 out of 5" in body
 
 
 def test_a_chosen_period_counts_only_what_took_place_in_it(app, planted):

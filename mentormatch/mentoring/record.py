@@ -6,9 +6,9 @@ differently, in the member's own words (their private notes) where they exist an
 not. Built in a fixed number of queries whatever the number of connections; the HTML page and
 the PDF both render the one `MentoringRecord`.
 
-Other areas add to the record through `RECORD_SECTIONS` (check-in scores, closing reflections):
-each is called with the member, the period and the connections in it, and returns a
-`RecordSection`, or None to leave it out.
+Sections beyond the connections go in `RECORD_SECTIONS` (check-in scores are the first): each
+is called with the member, the period and the connections in it, and returns a `RecordSection`,
+or None to leave it out.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from mentormatch.core.calendar import LONDON, london_time
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.mentoring.models import MENTORING, Connection
-from mentormatch.mentoring.pair_models import ACCEPTED, HELD, Goal, Meeting, PairNote
+from mentormatch.mentoring.pair_models import ACCEPTED, HELD, CheckIn, Goal, Meeting, PairNote, Reflection
 
 # The period a record covers unless the member chooses another: the last 12 months.
 DEFAULT_MONTHS = 12
@@ -91,6 +91,7 @@ class RecordEntry:
     meetings: list[Meeting] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     note: str = ""
+    closing: str = ""  # the member's own reflection written when the mentorship ended
 
     @property
     def minutes(self) -> int:
@@ -120,7 +121,9 @@ class RecordEntry:
         )
         if self.goals:
             did += f", working on {len(self.goals)} goal{'' if len(self.goals) == 1 else 's'}"
-        return ReflectiveNote(did=did + ".", learnt=self.note.strip() or None)
+        return ReflectiveNote(
+            did=did + ".", learnt=self.note.strip() or None, differently=self.closing or None
+        )
 
 
 @dataclass
@@ -154,8 +157,8 @@ class MentoringRecord:
         return sum(entry.minutes for entry in entries)
 
 
-# The integrator's extension point: functions that add a section (check-in scores in aggregate,
-# closing reflections), each called as build(member, period, connections).
+# Functions that add a section (check-in scores in aggregate, defined below), each called as
+# build(member, period, connections).
 RECORD_SECTIONS: list[Callable[[User, Period, list[Connection]], RecordSection | None]] = []
 
 
@@ -167,7 +170,8 @@ def format_hours(minutes: int) -> str:
 
 
 def mentoring_record(member: User, period: Period, now: datetime | None = None) -> MentoringRecord:
-    """The member's record for `period`: four queries (connections, meetings, goals, notes) in all."""
+    """The member's record for `period`: a fixed number of queries (connections, meetings, goals,
+    notes, reflections, check-ins), however many connections there are."""
     now = now or utcnow()
     record = MentoringRecord(member=member, period=period, generated_at=now)
     connections = db.session.scalars(
@@ -200,7 +204,8 @@ def mentoring_record(member: User, period: Period, now: datetime | None = None) 
 def _add_rows(
     entries: dict[int, RecordEntry], ids: list[int], member: User, period: Period, now: datetime
 ) -> None:
-    """Meetings that took place in the period, goals set by its end, and the member's private notes."""
+    """Meetings that took place in the period, goals set by its end, the member's private notes and
+    the reflections they wrote on ending a mentorship."""
     took_place = or_(Meeting.status == HELD, and_(Meeting.status == ACCEPTED, Meeting.starts_at < now))
     for meeting in db.session.scalars(
         select(Meeting)
@@ -223,3 +228,61 @@ def _add_rows(
         select(PairNote).where(PairNote.connection_id.in_(ids), PairNote.owner_id == member.id)
     ):
         entries[note.connection_id].note = note.body or ""
+    for reflection in db.session.scalars(
+        select(Reflection)
+        .where(Reflection.connection_id.in_(ids), Reflection.member_id == member.id)
+        .order_by(Reflection.created_at, Reflection.id)
+    ):
+        entry = entries[reflection.connection_id]
+        entry.closing = "\n\n".join(part for part in (entry.closing, reflection.body.strip()) if part)
+
+
+# Others' check-in answers are shown only as a mean over at least this many people, so that no one
+# person's answer can be read off the record (check-ins are never shown to the other person).
+CHECK_IN_CROWD = 3
+
+
+def check_in_section(member: User, period: Period, connections: list[Connection]) -> RecordSection | None:
+    """Check-ins answered in the period on these mentorships: the member's own, and the others' in
+    aggregate only (as a mean over CHECK_IN_CROWD people or more). One query."""
+    if not connections:
+        return None
+    answers = db.session.execute(
+        select(CheckIn.member_id, CheckIn.score).where(
+            CheckIn.connection_id.in_([connection.id for connection in connections]),
+            CheckIn.score.is_not(None),
+            CheckIn.answered_at >= period.starts_at,
+            CheckIn.answered_at < period.ends_before,
+        )
+    ).all()
+    if not answers:
+        return None
+    own = [score for member_id, score in answers if member_id == member.id]
+    others = [score for member_id, score in answers if member_id != member.id]
+    people = len({member_id for member_id, _ in answers if member_id != member.id})
+    rows = []
+    if own:
+        rows.append(("Your own answers", f"{len(own)}, on average {sum(own) / len(own):.1f} out of 5"))
+    if people >= CHECK_IN_CROWD:
+        rows.append(
+            (
+                f"The other people's answers ({people} people)",
+                f"on average {sum(others) / len(others):.1f} out of 5",
+            )
+        )
+    elif others:
+        rows.append(
+            (
+                "The other people's answers",
+                f"not shown: fewer than {CHECK_IN_CROWD} people answered, so one "
+                "person's answer could be told apart",
+            )
+        )
+    return RecordSection(
+        title="Check-ins",
+        paragraphs=['Answers to "Is this mentorship helping you?", from 1 (not at all) to 5 (very much).'],
+        rows=rows,
+    )
+
+
+RECORD_SECTIONS.append(check_in_section)

@@ -19,6 +19,7 @@ from mentormatch.reports.activity import (
     requests_per_week,
     unmatched_mentees,
 )
+from mentormatch.reports.check_ins import check_in_scores
 from mentormatch.reports.health import (
     alive_connections,
     first_meeting_wait,
@@ -50,17 +51,17 @@ REPORTS: dict[str, Callable[[], ReportTable]] = {
     "first-meeting": first_meeting_wait,
     "meetings-per-connection": meetings_per_connection,
     "paused-mentors": paused_for_not_answering,
+    "check-in-scores": check_in_scores,
 }
 
-# The programme health section's tables, in order. Check-in scores over time join these once
-# check-ins exist: add their report to REPORTS and its name here, and the page shows it in place
-# of the placeholder.
+# The programme health section's tables, in order.
 HEALTH: list[str] = [
     "alive",
     "first-meeting-median",
     "first-meeting",
     "meetings-per-connection",
     "paused-mentors",
+    "check-in-scores",
 ]
 
 
