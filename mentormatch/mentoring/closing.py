@@ -7,6 +7,7 @@ of the hourly job at once never email twice. The caller commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -72,6 +73,32 @@ def _mentor_unavailable(mentor: User, reason: str) -> None:
 # --- the clock (flask requests expire, run by cron) --------------------------------------------
 
 
+def remind(
+    request: MentoringRequest, marker, now: datetime, subject: Callable[[MentoringRequest, int], str]
+) -> bool:
+    """Email the person asked that `request` waits, once: claimed by setting `marker` (a timestamp
+    column of the request, still empty) in one conditional UPDATE. False when already claimed."""
+    claimed = db.session.execute(
+        update(MentoringRequest)
+        .where(MentoringRequest.id == request.id, MentoringRequest.status == PENDING, marker.is_(None))
+        .values({marker: now})
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    # Whole days left, rounded up: 6 days 23 hours is "7 days", not "6".
+    days = max(-((now - request.expires_at) // timedelta(days=1)), 1)
+    send_email(
+        request.recipient.email,
+        "request_expiring",
+        subject(request, days),
+        request=request,
+        days=days,
+        link=absolute_url("mentoring.requests"),
+    )
+    return True
+
+
 def remind_and_expire(now: datetime | None = None) -> tuple[int, int]:
     """Remind recipients of requests a week old; expire those past 14 days. Returns (reminded, expired).
 
@@ -88,28 +115,14 @@ def remind_and_expire(now: datetime | None = None) -> tuple[int, int]:
         )
     ).all()
     for request in due:
-        claimed = db.session.execute(
-            update(MentoringRequest)
-            .where(
-                MentoringRequest.id == request.id,
-                MentoringRequest.status == PENDING,
-                MentoringRequest.reminded_at.is_(None),
-            )
-            .values(reminded_at=now)
-            .execution_options(synchronize_session=False)
+        reminded += remind(
+            request,
+            MentoringRequest.reminded_at,
+            now,
+            lambda request, days: (
+                f"{request.sender.display_name}'s request closes in {days} day{'s' if days != 1 else ''}"
+            ),
         )
-        if claimed.rowcount == 1:
-            # Whole days left, rounded up: 6 days 23 hours is "7 days", not "6".
-            days = max(-((now - request.expires_at) // timedelta(days=1)), 1)
-            send_email(
-                request.recipient.email,
-                "request_expiring",
-                f"{request.sender.display_name}'s request closes in {days} day{'s' if days != 1 else ''}",
-                request=request,
-                days=days,
-                link=absolute_url("mentoring.requests"),
-            )
-            reminded += 1
     overdue = db.session.scalars(
         select(MentoringRequest).where(MentoringRequest.status == PENDING, MentoringRequest.expires_at <= now)
     ).all()

@@ -15,7 +15,7 @@ from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.mail import send_email
 from mentormatch.core.views import absolute_url
-from mentormatch.mentoring.closing import REMIND_AFTER
+from mentormatch.mentoring.closing import REMIND_AFTER, remind
 from mentormatch.mentoring.models import MENTORING, PENDING, Connection, MentoringRequest
 from mentormatch.mentoring.pair_models import CANCELLED, Meeting, Message
 
@@ -35,30 +35,11 @@ def nudge_unanswered(now: datetime | None = None) -> int:
             MentoringRequest.created_at > now - REMIND_AFTER,
         )
     ).all()
-    sent = 0
-    for request in due:
-        claimed = db.session.execute(
-            update(MentoringRequest)
-            .where(
-                MentoringRequest.id == request.id,
-                MentoringRequest.status == PENDING,
-                MentoringRequest.nudged_at.is_(None),
-            )
-            .values(nudged_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount == 1:
-            days = max(-((now - request.expires_at) // timedelta(days=1)), 1)
-            send_email(
-                request.recipient.email,
-                "request_expiring",
-                f"{request.sender.display_name} is waiting for your answer",
-                request=request,
-                days=days,
-                link=absolute_url("mentoring.requests"),
-            )
-            sent += 1
-    return sent
+    return sum(remind(request, MentoringRequest.nudged_at, now, _waiting) for request in due)
+
+
+def _waiting(request: MentoringRequest, days: int) -> str:
+    return f"{request.sender.display_name} is waiting for your answer"
 
 
 def prompt_quiet(now: datetime | None = None) -> int:
