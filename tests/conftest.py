@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from mentormatch import create_app
 from mentormatch.core.extensions import db
@@ -22,12 +23,41 @@ from tests.helpers import log_in
 pytest_plugins = ["tests.smtp_server"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# Under pytest-xdist ("gw0", "gw1", …) each worker has a database and a Redis database of its own.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _own_database(url: str | None) -> str | None:
+    """TEST_DATABASE_URL, or for an xdist worker the database beside it named after the worker."""
+    if not url or not WORKER:
+        return url
+    given = make_url(url)
+    return given.set(database=f"{given.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+def _own_redis(url: str | None) -> str | None:
+    """TEST_REDIS_URL, or for xdist worker N the Redis database N places below it (15 → 15, 14, …)."""
+    if not url or not WORKER:
+        return url
+    given = urlsplit(url)
+    number = int(given.path.strip("/") or 0) - int(WORKER.removeprefix("gw"))
+    return given._replace(path=f"/{number % 16}").geturl()
+
+
+POSTGRES_URL = _own_database(os.environ.get("TEST_DATABASE_URL"))
+REDIS_URL = _own_redis(os.environ.get("TEST_REDIS_URL"))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if IN_CI and not POSTGRES_URL:
         raise pytest.UsageError("CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI.")
+    if POSTGRES_URL and WORKER:  # the worker's own database, made once beside the given one
+        admin = create_engine(os.environ["TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+        name = make_url(POSTGRES_URL).database
+        with admin.connect() as connection:
+            if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

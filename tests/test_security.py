@@ -10,6 +10,7 @@ from flask import abort
 
 from mentormatch.core.htmx import HTMX_URL
 from mentormatch.core.security import content_security_policy
+from tests.conftest import REDIS_URL
 from tests.factories import make_member
 from tests.helpers import PASSWORD, csrf_from, log_in, submit
 
@@ -178,9 +179,6 @@ def test_signup_is_rate_limited(app, client):
 def test_password_reset_is_rate_limited(app, client):
     statuses = [submit(client, "/auth/reset", {"email": f"p{i}@example.com"}).status_code for i in range(3)]
     assert statuses == [200, 200, 429]
-
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
 @pytest.fixture
