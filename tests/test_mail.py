@@ -536,16 +536,16 @@ class TestCLI:
 
         result = runner.invoke(args=["mail", "deliver", "--batch", "2"])
         assert result.exit_code == 0, result.output
-        assert result.output == "Mail: sent 2, will retry 0, failed 0.\n"
+        assert result.stdout == "Mail: sent 2, will retry 0, failed 0.\n"
         assert len(eml_files(app)) == 2
 
         result = runner.invoke(args=["mail", "deliver"])
         assert result.exit_code == 0, result.output
-        assert result.output == "Mail: sent 1, will retry 0, failed 0.\n"
+        assert result.stdout == "Mail: sent 1, will retry 0, failed 0.\n"
         assert {row.status for row in outbox(app)} == {"sent"}
 
         result = runner.invoke(args=["mail", "deliver"])
-        assert result.output == "Mail: sent 0, will retry 0, failed 0.\n"
+        assert result.stdout == "Mail: sent 0, will retry 0, failed 0.\n"
         assert len(eml_files(app)) == 3
 
     def test_mail_deliver_reports_retries(self, app, runner):
@@ -553,4 +553,4 @@ class TestCLI:
         queue(app, "a@example.org", "b@example.org")
         result = runner.invoke(args=["mail", "deliver"])
         assert result.exit_code == 0, result.output
-        assert result.output == "Mail: sent 0, will retry 2, failed 0.\n"
+        assert result.stdout == "Mail: sent 0, will retry 2, failed 0.\n"
