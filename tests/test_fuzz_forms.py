@@ -82,7 +82,8 @@ def test_any_form_or_query_string_never_answers_500(seeded: Flask, method_kind: 
         response = clients[role].open(path, method=method, **sent)
         label = f"{method} {path[:60]!r} as {role} with {[(n, v[:20]) for n, v in pairs]}"
         assert response.status_code < 500, label
-        assert "Traceback" not in response.get_data(as_text=True), label
+        # The icon and the appraisal record's PDF are bytes: read leniently, they hold no traceback.
+        assert "Traceback" not in response.get_data().decode("utf-8", "replace"), label
         if before is not None and response.status_code >= 400:
             with app.app_context():
                 after = row_counts()
