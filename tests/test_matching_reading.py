@@ -7,7 +7,7 @@ import pytest
 from mentormatch.matching.blend import MENTOR_WEIGHTS
 from mentormatch.matching.engine import MatchingEngine, Member
 from mentormatch.matching.fitting import READ
-from mentormatch.matching.reading import Reading, hobby, read
+from mentormatch.matching.reading import Reading, hobby, hobby_name, read
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,9 @@ def test_specialties_are_read_anywhere(text, specialties):
     ("text", "interests"),
     [
         ("Outside work: cycling and sailing.", {"cycling", "sailing"}),
-        ("In my spare time I run, bake & play the piano", {"i run", "bake", "play the piano"}),
+        # Each hobby by its one name, however it is written.
+        ("In my spare time I run, bake & play the piano", {"running", "baking", "piano"}),
+        ("Outside work: road cycling, a weekly parkrun and bouldering", {"cycling", "running", "climbing"}),
         ("Weekends are for lots of hiking.", {"hiking"}),
         ("Big fan of line dancing, the theatre and my dog", {"line dancing", "theatre", "dog"}),
         ("Hobbies: climbing / chess", {"climbing", "chess"}),
@@ -76,6 +78,65 @@ def test_specialties_are_read_anywhere(text, specialties):
 )
 def test_hobbies_are_read_after_their_cues(text, interests):
     assert set(read(text).interests) == interests
+
+
+@pytest.mark.parametrize(
+    ("text", "interests"),
+    [
+        ("Did my first marathon last year; a keen sailor.", {"running", "sailing"}),
+        ("You will find me on my road bike or at the allotment", {"cycling", "gardening"}),
+        ("Sing in a chamber choir and play five-a-side", {"choir", "football"}),
+        # Words that are also clinical or everyday ones need a cue: no hobbies here.
+        ("Running teaching sessions in theatre. Reading papers and the music of the wards.", set()),
+    ],
+)
+def test_clear_hobbies_are_read_anywhere(text, interests):
+    assert set(read(text).interests) == interests
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        ("Parkrun", "running"),
+        ("road cycling", "cycling"),
+        ("wild swimming", "swimming"),
+        ("ukulele", "ukulele"),
+    ],
+)
+def test_hobby_tags_and_words_share_one_name(tag, name):
+    assert hobby_name(tag) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "specialties"),
+    [
+        ("I'm a paediatrician with a neonatal interest", {"paediatrics"}),
+        ("Obstetrician in a busy maternity unit", {"obstetrics_gynaecology"}),
+        ("Surgical registrar", {"general_surgery"}),
+        ("Intensivist, also do some HDU work", {"intensive_care"}),
+        ("Working in a GP surgery in Leeds", {"general_practice"}),
+        ("Nephrologist; transplant medicine", {"renal_medicine"}),
+        ("Orthopaedic surgeon", {"orthopaedics"}),
+        ("Geriatrician on an orthogeriatrics ward", {"geriatrics"}),
+        ("Anesthesiologist trained abroad", {"anaesthetics"}),
+    ],
+)
+def test_specialists_and_adjectives_are_read_as_their_specialty(text, specialties):
+    assert set(read(text).specialties) == specialties
+
+
+@pytest.mark.parametrize(
+    ("text", "goals"),
+    [
+        ("Looking for help with my IMT application and interviews", {"specialty_applications"}),
+        ("Would love advice on flexible training", {"less_than_full_time"}),
+        ("Looking for help with imposter syndrome", {"wellbeing"}),
+        ("Hoping to get a first paper and some posters", {"research"}),
+        ("Want help with POCUS and cannulation", {"clinical_skills"}),
+    ],
+)
+def test_more_ways_of_saying_a_goal(text, goals):
+    assert set(read(text).goals) == goals
 
 
 def test_a_goal_said_in_passing_is_still_a_goal():

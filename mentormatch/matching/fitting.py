@@ -16,7 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES
-from mentormatch.matching.reading import Reading, read
+from mentormatch.matching.reading import Reading, hobby_name, read
 from mentormatch.matching.topk import _bits
 from mentormatch.matching.vocabulary import normalise
 
@@ -74,8 +74,13 @@ def _indicators(codes: np.ndarray, read_only: np.ndarray, width: int):
 
 def _hobbies_of(member: Member, reading: Reading) -> tuple[frozenset[str], frozenset[str]]:
     """For the reasons: the hobbies ticked, and those only written about."""
-    ticked = frozenset(tag.casefold() for tag in member.interests)
+    ticked = _ticked_hobbies(member)
     return ticked, reading.interests - ticked
+
+
+def _ticked_hobbies(member: Member) -> frozenset[str]:
+    """Hobby tags by their one name ("Parkrun" and "running" are both 'running')."""
+    return frozenset(hobby_name(tag) or tag.casefold() for tag in member.interests)
 
 
 BUSY_PENALTY = 0.06  # fair exposure: at most this much off for many pending requests…
@@ -193,7 +198,7 @@ class Fitting:
             "specialties": [sorted(member.specialties) for member in members],
             # Hobbies ticked and hobbies written ("outside work: sailing") are the same words.
             "interests": [
-                sorted({tag.casefold() for tag in member.interests} | reading.interests)
+                sorted(_ticked_hobbies(member) | reading.interests)
                 for member, reading in zip(members, readings, strict=True)
             ],
         }

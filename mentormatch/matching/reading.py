@@ -114,6 +114,104 @@ NOT_IN_PERSON = (
     "phone calls",
     "virtually",
 )
+# Hobbies as one name each, however people write them ("parkrun", "a runner" → running). The
+# clear ones count anywhere in someone's text; the ambiguous ones ("running" a clinic, "theatre",
+# "reading" papers) only after an interest cue. A general list of pastimes, chosen from how people
+# write about them, not from any benchmark's phrase lists (docs/matching.md).
+HOBBY_NAMES: dict[str, tuple[str, ...]] = {
+    "running": ("runner", "runners", "parkrun", "parkruns", "jogging", "marathon", "marathons",
+                "half marathon", "half marathons", "trail running", "ultrarunning", "fell running"),
+    "cycling": ("cycling", "cyclist", "biking", "mountain biking", "road cycling", "bike rides", "bike ride",
+                "road bike", "mountain bike", "cycle touring", "bikepacking", "spin classes"),
+    "climbing": ("climbing", "climber", "bouldering", "rock climbing", "indoor climbing"),
+    "swimming": ("swimming", "swimmer", "wild swimming", "open water swimming", "open-water swimming",
+                 "sea swimming", "lido"),
+    "yoga": ("yoga",),
+    "pilates": ("pilates",),
+    "football": ("football", "footie", "five-a-side", "5-a-side", "soccer"),
+    "rugby": ("rugby",),
+    "netball": ("netball",),
+    "hockey": ("hockey",),
+    "tennis": ("tennis",),
+    "squash": ("squash",),
+    "badminton": ("badminton",),
+    "cricket": ("cricket",),
+    "golf": ("golf", "golfer"),
+    "basketball": ("basketball",),
+    "volleyball": ("volleyball",),
+    "boxing": ("boxing",),
+    "martial arts": ("martial arts", "karate", "judo", "jiu-jitsu", "jiu jitsu", "taekwondo", "kickboxing"),
+    "hiking": ("hiking", "hiker", "hillwalking", "hill walking", "fell walking", "fellwalking", "rambling",
+               "trekking", "munro bagging", "munros", "long walks", "walking holidays"),
+    "baking": ("baking", "sourdough", "bread making", "bread-making", "cake decorating"),
+    "cooking": ("cooking", "home cooking", "cookery"),
+    "photography": ("photography", "photographer", "photos", "taking photos", "film photography"),
+    "painting": ("painting", "watercolour", "watercolours", "watercolor", "oil painting", "acrylics"),
+    "drawing": ("sketching", "illustration"),
+    "reading": ("books", "novels", "book club", "bookworm", "fiction", "crime novels", "audiobooks"),
+    "piano": ("piano", "pianist"),
+    "guitar": ("guitar", "guitarist"),
+    "violin": ("violin", "violinist", "fiddle"),
+    "cello": ("cello", "cellist"),
+    "drums": ("drums", "drummer"),
+    "choir": ("choir", "choirs", "singing", "singer", "choral singing", "chamber choir"),
+    "line dancing": ("line dancing", "line-dancing"),
+    "salsa": ("salsa", "salsa dancing"),
+    "dancing": ("dancing", "ballet", "ballroom", "ballroom dancing", "swing dancing", "contemporary dance",
+                "tap dancing", "zumba"),
+    "gaming": ("gaming", "video games", "videogames", "gamer", "playstation", "xbox", "nintendo"),
+    "board games": ("board games", "boardgames", "tabletop games", "dungeons and dragons", "d&d"),
+    "chess": ("chess",),
+    "gardening": ("gardening", "gardener", "allotment", "my allotment", "growing vegetables"),
+    "knitting": ("knitting", "knitter"),
+    "crochet": ("crochet", "crocheting"),
+    "sewing": ("sewing", "dressmaking", "quilting"),
+    "pottery": ("pottery", "ceramics"),
+    "triathlon": ("triathlon", "triathlons", "triathlete", "ironman"),
+    "rowing": ("rowing", "rower", "sculling"),
+    "sailing": ("sailing", "sailor", "dinghy sailing", "yachting"),
+    "kayaking": ("kayaking", "canoeing", "paddleboarding", "paddle boarding", "sup"),
+    "surfing": ("surfing", "surfer", "bodyboarding"),
+    "skiing": ("skiing", "skier", "snowboarding", "ski trips"),
+    "scuba diving": ("scuba", "scuba diving", "diving"),
+    "horse riding": ("horse riding", "horseriding", "equestrian", "riding horses"),
+    "fishing": ("fishing", "angling"),
+    "birdwatching": ("birdwatching", "bird watching", "birding"),
+    "camping": ("camping", "wild camping"),
+    "gym": ("gym", "weightlifting", "weight lifting", "powerlifting", "crossfit", "strength training"),
+    "theatre": ("musical theatre", "amateur dramatics", "am dram", "am-dram", "the west end"),
+    "music": ("gigs", "concerts", "live music", "festivals"),
+    "film": ("films", "movies", "cinema", "film buff"),
+    "podcasts": ("podcasts", "podcast"),
+    "travel": ("travelling", "traveling", "backpacking"),
+    "puzzles": ("puzzles", "crosswords", "crossword", "sudoku", "jigsaws"),
+    "pub quizzes": ("pub quizzes", "pub quiz", "quizzes"),
+    "languages": ("learning languages", "learning spanish", "learning french", "duolingo"),
+    "volunteering": ("volunteering",),
+    "dog walking": ("dog walking", "walking the dog", "walking my dog"),
+}  # fmt: skip
+# Names that are also everyday or clinical words: hobbies only after an interest cue.
+AFTER_CUE_ONLY: dict[str, tuple[str, ...]] = {
+    "running": ("running", "run", "runs", "a run"),
+    "cycling": ("cycle", "bike", "bikes", "cycles"),
+    "swimming": ("swim", "swims"),
+    "hiking": ("hike", "hikes", "walking", "walks", "the hills", "the mountains", "the fells"),
+    "baking": ("bake", "bakes", "bread", "cakes"),
+    "cooking": ("cook", "food"),
+    "painting": ("paint", "art"),
+    "drawing": ("drawing", "draw"),
+    "reading": ("reading", "read"),
+    "dancing": ("dance",),
+    "theatre": ("theatre", "theater", "plays", "drama", "musicals"),
+    "music": ("music", "band", "orchestra"),
+    "rowing": ("row",),
+    "sailing": ("sail",),
+    "surfing": ("surf",),
+    "skiing": ("ski",),
+    "travel": ("travel", "travels"),
+    "gaming": ("games",),
+    "languages": ("languages",),
+}
 # Words that start a hobby phrase but say nothing of the hobby ("lots of running" → "running").
 LEADING = re.compile(r"^(?:(?:the|a|an|my|some|lots of|plenty of|loads of|a lot of|playing|doing|going)\s+)+")
 MAX_HOBBY_WORDS = 3
@@ -144,6 +242,38 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {"in_person": _cue_pattern(IN_PERSON), "not_in_person": _cue_pattern(NOT_IN_PERSON)}
 
 
+def _names_pattern(table: dict[str, tuple[str, ...]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    name_of = {variant: name for name, variants in table.items() for variant in variants}
+    words = "|".join(re.escape(variant) for variant in sorted(name_of, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'-])(?:{words})(?![\w'-])"), name_of
+
+
+@cache
+def _hobby_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """Clear hobby names (anywhere), and every name (after a cue), each variant → its name."""
+    clear, _ = _names_pattern(HOBBY_NAMES)
+    merged = {name: (name, *HOBBY_NAMES[name], *AFTER_CUE_ONLY.get(name, ())) for name in HOBBY_NAMES}
+    every, name_of = _names_pattern(merged)
+    return clear, every, name_of
+
+
+def hobby_name(phrase: str) -> str:
+    """One name per hobby: 'a parkrun' and 'lots of running' are 'running', 'road cycling' is 'cycling';
+    a phrase naming no known hobby is kept as written ('line dancing', 'my dog')."""
+    name = hobby(phrase)
+    _, every, name_of = _hobby_patterns()
+    found = [match.group(0) for match in every.finditer(name)]
+    if not found:
+        return name
+    return name_of[max(found, key=len)]
+
+
+def hobbies_anywhere(lowered: str) -> set[str]:
+    """The hobbies a text names clearly, cue or none ("did my first marathon", "a keen sailor")."""
+    clear, _, name_of = _hobby_patterns()
+    return {name_of[match.group(0)] for match in clear.finditer(lowered)}
+
+
 @cache
 def _tokens() -> tuple[re.Pattern[str], dict[str, str]]:
     """One pass over a normalised text: sentence ends, cues (longest first), and code tokens."""
@@ -164,7 +294,7 @@ def hobby(phrase: str) -> str:
 def _hobbies(rest: str) -> set[str]:
     found = set()
     for item in ITEMS.split(rest):
-        name = hobby(item)
+        name = hobby_name(item)
         # A clinical phrase is not a hobby ("I enjoy teaching" is a goal), nor is a long clause.
         if name and "spec_" not in name and "goal_" not in name and len(name.split()) <= MAX_HOBBY_WORDS:
             found.add(name)
@@ -210,6 +340,7 @@ def read(text: str, *, mentor: bool = False, normalised: str | None = None) -> R
         since = match.end()
     if kind == "interest":
         interests |= _hobbies(text[since:])
+    interests |= hobbies_anywhere(lowered)
     if mentor and not offers:
         offers = uncued
     else:
