@@ -26,11 +26,11 @@ from mentormatch.matching.fitting import (
 from mentormatch.matching.topk import _bits
 
 # Chosen on benchmarks/quality.py's seeds 1–5 only (docs/matching.md#how-each-constant-was-chosen).
-MENTOR_WEIGHTS = {"similarity": 0.45, "goals": 0.15, "specialties": 0.15, "stage": 0.10, "region": 0.15}
+MENTOR_WEIGHTS = {"similarity": 0.35, "goals": 0.15, "specialties": 0.25, "stage": 0.10, "region": 0.15}
 PEER_WEIGHTS = {
-    "similarity": 0.40,
-    "goals": 0.15,
-    "specialties": 0.15,
+    "similarity": 0.30,
+    "goals": 0.20,
+    "specialties": 0.20,
     "organisation": 0.15,
     "region": 0.10,
     "stage": 0.05,

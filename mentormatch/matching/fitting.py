@@ -20,8 +20,9 @@ from mentormatch.matching.reading import Reading, hobby_name, read
 from mentormatch.matching.topk import _bits
 from mentormatch.matching.vocabulary import normalise
 
-# How much each field counts in the cosine similarity: tags say more than free text.
-FIELD_WEIGHTS = {"specialties": 0.30, "text": 0.30, "interests": 0.40}
+# How much each field counts in the cosine similarity (specialties also count in the structured
+# fit, so here hobbies, ticked and written, weigh most). Chosen as docs/matching.md says.
+FIELD_WEIGHTS = {"specialties": 0.20, "text": 0.20, "interests": 0.60}
 COMPACT_AFTER = 512  # updated members kept aside before the matrices are rebuilt (not refitted)
 CHUNK_ROWS = 2048  # candidates scored in one block; a multiple of GROUP_ROWS
 SPEC_BIT = {code: np.uint64(1) << np.uint64(i) for i, code in enumerate(SPECIALTIES)}
