@@ -33,6 +33,7 @@ from mentormatch.matching.service import (
 from mentormatch.mentoring.answering import accept
 from mentormatch.mentoring.asking import ANSWER_WITHIN, send_request
 from mentormatch.mentoring.models import MENTORING, PEER, Connection, MentoringRequest
+from mentormatch.mentors.models import MentorApplication
 from mentormatch.profiles.models import Profile
 from tests.factories import make_member
 
@@ -103,6 +104,43 @@ def test_load_members_maps_each_profile(app):
     second = members[mentor]
     assert (second.is_mentor, second.free_places, second.pending_requests) == (True, 2, 2)
     assert second.offers == {"exams", "portfolio"} and second.stage_rank == 4
+
+
+def _application(user_id: int, statement: str, status: str) -> None:
+    db.session.add(
+        MentorApplication(
+            applicant_id=user_id,
+            career_stage="consultant",
+            registration_body="GMC",
+            registration_number="1234567",
+            capacity=2,
+            hours_a_month=2,
+            statement=statement,
+            status=status,
+        )
+    )
+
+
+def test_a_mentors_application_statement_is_read_as_what_they_offer(app):
+    """/mentor/apply's statement joins the text matching reads: a mentor who ticked no offers but
+    wrote "happy to help with MRCP revision" there is matched on exams, and the reason says so."""
+    me = make_member(app, stage="foundation_doctor", goals=["exams"])
+    wrote = make_member(app, stage="consultant", mentor=True)
+    silent = make_member(app, stage="consultant", mentor=True)
+    with app.app_context():
+        _application(wrote, "Happy to help with MRCP revision and getting published.", "approved")
+        _application(silent, "Happy to help with MRCP revision.", "rejected")  # not what they mentor on
+        _application(silent, "", "approved")
+        db.session.commit()
+        members = {member.id: member for member in load_members()}
+        assert "Happy to help with MRCP revision" in members[wrote].text
+        assert "MRCP" not in members[silent].text
+        assert members[wrote].offers == set()  # nothing ticked: what they wrote is read
+        assert load_members([wrote])[0].text == members[wrote].text  # one member reloaded, the same
+        rebuild()
+        (first, *rest) = suggestions_for(person(me), "mentor", 10)
+    assert first.user.id == wrote and [s.user.id for s in rest] == [silent]
+    assert "you want help with exams; they write that they can help" in first.reasons
 
 
 def test_load_members_leaves_out_who_cannot_be_matched(app):

@@ -11,6 +11,7 @@ from mentormatch.core.extensions import db
 from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.matching.engine import Member
 from mentormatch.mentoring.models import MENTORING, PENDING, MentoringRequest
+from mentormatch.mentors.models import ApplicationStatus, MentorApplication
 from mentormatch.profiles.listing import listed
 from mentormatch.profiles.models import (
     MentorStatus,
@@ -65,7 +66,8 @@ def load_members(user_ids: Iterable[int] | None = None) -> list[Member]:
             .group_by(MentoringRequest.recipient_id)
         ).all()
     )
-    members = [_member(row, tags, pending.get(row.id, 0)) for row in rows]
+    statements = _statements(wanted)
+    members = [_member(row, tags, pending.get(row.id, 0), statements.get(row.id, "")) for row in rows]
     if wanted is not None:  # gone, unconfirmed or not onboarded: the engine must stop suggesting them
         found = {member.id for member in members}
         members += [Member(id=user_id, stage_rank=0, verified=False) for user_id in sorted(wanted - found)]
@@ -96,7 +98,20 @@ def _tag_lists(wanted: set[int] | None) -> dict[str, dict[int, set[str]]]:
     return found
 
 
-def _member(row, tags: dict[str, dict[int, set[str]]], pending_requests: int) -> Member:
+def _statements(wanted: set[int] | None) -> dict[int, str]:
+    """Each mentor's statement from their latest approved application (/mentor/apply): what they
+    wrote there about what they can help with is read like the rest of their text."""
+    statement = (
+        select(MentorApplication.applicant_id, MentorApplication.statement)
+        .where(MentorApplication.status == ApplicationStatus.APPROVED, MentorApplication.statement != "")
+        .order_by(MentorApplication.created_at, MentorApplication.id)
+    )
+    if wanted is not None:
+        statement = statement.where(MentorApplication.applicant_id.in_(wanted))
+    return dict(db.session.execute(statement).all())  # the latest one wins
+
+
+def _member(row, tags: dict[str, dict[int, set[str]]], pending_requests: int, statement: str = "") -> Member:
     approved = row.mentor_status == MentorStatus.APPROVED
     return Member(
         id=row.id,
@@ -108,7 +123,7 @@ def _member(row, tags: dict[str, dict[int, set[str]]], pending_requests: int) ->
         goals=frozenset(tags["goals"].get(row.id, ())),
         offers=frozenset(tags["offers"].get(row.id, ())),
         interests=frozenset(tags["interests"].get(row.id, ())),
-        text=f"{row.about or ''}\n{row.looking_for or ''}",
+        text=f"{row.about or ''}\n{row.looking_for or ''}" + (f"\n{statement}" if statement else ""),
         is_mentor=approved,
         # As Profile.free_places: only an approved mentor has places.
         free_places=max((row.mentor_capacity or 0) - row.mentor_places_taken, 0) if approved else 0,

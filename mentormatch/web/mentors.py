@@ -78,9 +78,11 @@ def apply() -> ResponseReturnValue:
 
 
 def _offers_written(me: User) -> list[str]:
-    """What the profile's text says they can help with, ticked for them to confirm (matching reads it too)."""
+    """What the profile's text (and a last application's statement) says they can help with, ticked for
+    them to confirm (matching reads both too)."""
     profile = me.profile
-    text = f"{profile.about or ''}\n{profile.looking_for or ''}"
+    last = service.latest_application(me)
+    text = f"{profile.about or ''}\n{profile.looking_for or ''}\n{last.statement if last else ''}"
     return [code for code in GOALS if code in read(text, mentor=True).offers]
 
 
