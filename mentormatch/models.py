@@ -5,7 +5,7 @@ from mentormatch.core.audit import AuditEntry
 from mentormatch.core.changes import MatchingChange
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.models import Digest
-from mentormatch.matching.models import Dismissal, MatchingState
+from mentormatch.matching.models import Dismissal, LearnedBlend, MatchingState
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentoring.pair_models import Goal, Meeting, Message, PairNote, Reader
 from mentormatch.mentors.models import MentorApplication, MentorExclusion
@@ -26,6 +26,7 @@ __all__ = [
     "Digest",
     "Dismissal",
     "Goal",
+    "LearnedBlend",
     "MatchingChange",
     "MatchingRound",
     "MatchingState",

@@ -96,7 +96,6 @@ def make_test_config(database_url: str, tmp_path, **overrides: object) -> dict:
         "SECRET_KEY": "test-secret-key-0123456789abcdef",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_FILE_DIR": str(tmp_path / "mail"),
-        "MATCHING_WEIGHTS_FILE": str(tmp_path / "matching-weights.json"),
         "BASE_URL": "http://localhost",
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,

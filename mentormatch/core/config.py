@@ -52,7 +52,6 @@ DEFAULTS: dict[str, object] = {
     "LOG_FORMAT": "text",  # or "json": one object per line
     "METRICS_TOKEN": None,  # /metrics answers 404 unless set; then only to "Authorization: Bearer <it>"
     "MATCHING_LEARN_MIN_OUTCOMES": 200,  # `flask matches learn` keeps the defaults with fewer outcomes
-    "MATCHING_WEIGHTS_FILE": None,  # instance/matching-weights.json unless set: the learned blend
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,
     "ARGON2_PARALLELISM": 4,

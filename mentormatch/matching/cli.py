@@ -23,6 +23,7 @@ from mentormatch.matching.outcomes import forget_blend, mentoring_outcomes, stor
 from mentormatch.matching.service import KINDS, all_suggestions, standing
 
 matches_cli = AppGroup("matches", help="Suggested mentors and peers.")
+LEARN = "flask matches learn"  # the actor the learned blend and its audit entry name
 
 
 @matches_cli.command("rebuild")
@@ -98,8 +99,9 @@ def export_command(kind: str | None, k: int, fmt: str) -> None:
 def learn_command(min_outcomes: int | None, use_defaults: bool) -> None:
     """Fit the mentor blend's weights to this programme's outcomes; every web process follows."""
     if use_defaults:
-        click.echo("Back to the default blend." if forget_blend() else "The default blend is in use already.")
-        rebuild()
+        switched = forget_blend(by=f"{LEARN} --defaults")
+        click.echo("Back to the default blend." if switched else "The default blend is in use already.")
+        rebuild()  # commits the switch and its audit entry with the new generation
         return
     needed = min_outcomes or current_app.config["MATCHING_LEARN_MIN_OUTCOMES"]
     outcomes = mentoring_outcomes()
@@ -121,7 +123,7 @@ def learn_command(min_outcomes: int | None, use_defaults: bool) -> None:
         )
     except NotEnoughOutcomes as error:
         raise click.ClickException(f"Kept the blend as it is: {error}.") from None
-    stored = store_blend(weights, len(went_well))
+    stored = store_blend(weights, len(went_well), sum(went_well), by=LEARN)
     click.echo(
         f"Learned from {len(went_well):,} outcomes ({sum(went_well):,} went well), {stored['learned_at']}:"
     )

@@ -3,25 +3,30 @@
 What went well: a mentoring request accepted, a round pair published (a mentoring connection made
 without a request), unless the connection ended within `ENDED_EARLY`. What did not: a request
 declined or expired, or a connection that ended early. Withdrawn requests say nothing of the fit.
-The learned blend is kept with its date in the instance folder (`matching-weights.json`), read by
-every process when it fits; removing it (`flask matches learn --defaults`) switches back.
+The learned blend is kept in the database (`LearnedBlend`: the weights, the evidence, the date and
+the command that switched), with an audit entry, and read by every process when it fits;
+`flask matches learn --defaults` switches back the same way.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
-from mentormatch.core.database import utcnow
+from mentormatch.core.audit import describe_actions, record
 from mentormatch.core.extensions import db
+from mentormatch.matching.models import LearnedBlend
 from mentormatch.mentoring.models import ACCEPTED, DECLINED, EXPIRED, MENTORING, Connection, MentoringRequest
 
 ENDED_EARLY = timedelta(days=90)
-WEIGHTS_FILE = "matching-weights.json"
+
+describe_actions(
+    {
+        "matching.learn": "Switched to a mentor blend learned from outcomes",
+        "matching.defaults": "Switched back to the default mentor blend",
+    }
+)
 
 
 def mentoring_outcomes() -> dict[tuple[int, int], bool]:
@@ -48,30 +53,48 @@ def mentoring_outcomes() -> dict[tuple[int, int], bool]:
     return found
 
 
-def _path() -> Path:
-    configured = current_app.config.get("MATCHING_WEIGHTS_FILE")
-    return Path(configured) if configured else Path(current_app.instance_path) / WEIGHTS_FILE
+def _current() -> LearnedBlend | None:
+    return db.session.scalars(select(LearnedBlend).order_by(LearnedBlend.id.desc()).limit(1)).first()
+
+
+def _summary(row: LearnedBlend | None) -> dict | None:
+    if row is None or not row.weights:
+        return None
+    return {
+        "learned_at": row.created_at.isoformat(timespec="seconds"),
+        "outcomes": row.outcomes,
+        "went_well": row.went_well,
+        "mentor": row.weights["mentor"],
+    }
 
 
 def learned_blend() -> dict | None:
-    """The stored learned blend ({"learned_at", "outcomes", "mentor": weights}), or None."""
-    try:
-        return json.loads(_path().read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return None
+    """The learned blend in use ({"learned_at", "outcomes", "went_well", "mentor": weights}), or None."""
+    return _summary(_current())
 
 
-def store_blend(weights: dict[str, float], outcomes: int) -> dict:
-    """Keep the learned mentor blend, with today's date and the evidence behind it."""
-    stored = {"learned_at": utcnow().isoformat(timespec="seconds"), "outcomes": outcomes, "mentor": weights}
-    _path().write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
-    return stored
+def store_blend(weights: dict[str, float], outcomes: int, went_well: int, by: str) -> dict:
+    """Switch to a learned mentor blend, with today's date, the evidence behind it and an audit entry
+    (in the caller's transaction)."""
+    before = learned_blend()
+    row = LearnedBlend(weights={"mentor": weights}, outcomes=outcomes, went_well=went_well, switched_by=by)
+    db.session.add(row)
+    db.session.flush()
+    record(None, "matching.learn", row, _audited(before), _audited(_summary(row)), actor=by)
+    return _summary(row)
 
 
-def forget_blend() -> bool:
-    """Back to the default blend; False when none was learned."""
-    try:
-        _path().unlink()
-    except FileNotFoundError:
+def forget_blend(by: str) -> bool:
+    """Back to the default blend (in the caller's transaction); False when the defaults are in use."""
+    before = learned_blend()
+    if before is None:
         return False
+    row = LearnedBlend(weights=None, switched_by=by)
+    db.session.add(row)
+    db.session.flush()
+    record(None, "matching.defaults", row, _audited(before), {"blend": "defaults"}, actor=by)
     return True
+
+
+def _audited(blend: dict | None) -> dict:
+    return {"blend": "defaults"} if blend is None else {"blend": "learned", **blend}
