@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from mentormatch.core.vocabulary import GOALS, SPECIALTIES
-from mentormatch.matching.vocabulary import normalise
+from mentormatch.matching.vocabulary import alternation, normalise
 
 # What follows these, up to the end of the sentence, is what the writer can help with.
 OFFER_CUES = (
@@ -233,8 +233,7 @@ CUES = {"offer": OFFER_CUES, "goal": GOAL_CUES, "interest": INTEREST_CUES}
 
 
 def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
-    ordered = sorted(cues, key=len, reverse=True)
-    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(cue) for cue in ordered) + r")(?![\w'])")
+    return re.compile(r"(?<![\w'])(?:" + alternation(list(cues)) + r")(?![\w'])")
 
 
 @cache
@@ -244,7 +243,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 def _names_pattern(table: dict[str, tuple[str, ...]]) -> tuple[re.Pattern[str], dict[str, str]]:
     name_of = {variant: name for name, variants in table.items() for variant in variants}
-    words = "|".join(re.escape(variant) for variant in sorted(name_of, key=len, reverse=True))
+    words = alternation(list(name_of))
     return re.compile(rf"(?<![\w'-])(?:{words})(?![\w'-])"), name_of
 
 
@@ -278,7 +277,7 @@ def hobbies_anywhere(lowered: str) -> set[str]:
 def _tokens() -> tuple[re.Pattern[str], dict[str, str]]:
     """One pass over a normalised text: sentence ends, cues (longest first), and code tokens."""
     kind_of = {cue: kind for kind, cues in CUES.items() for cue in cues}
-    cues = "|".join(re.escape(cue) for cue in sorted(kind_of, key=len, reverse=True))
+    cues = alternation(list(kind_of))
     pattern = re.compile(
         rf"(?P<end>[.!?;\n]+)|(?<![\w'])(?P<cue>{cues})(?![\w'])|\b(?P<kind>spec|goal)_(?P<code>[a-z_]+)"
     )

@@ -559,9 +559,27 @@ def token(code: str) -> str:
     return f"{'spec' if code in SPECIALTIES else 'goal'}_{code}"
 
 
-def _alternation(phrases: list[str]) -> str:
-    # Longest first, so "obs and gynae" wins over "obs" and "med ed" over "ed".
-    return "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+def alternation(phrases: list[str]) -> str:
+    """One pattern for all the phrases, as a trie ("a(?:&e|nd e)"…): the regex engine follows one
+    branch per character instead of trying hundreds of phrases at every position, and an optional
+    longer ending is tried first, so "obs and gynae" wins over "obs" and "med ed" over "ed"."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _branches(trie)
+
+
+def _branches(node: dict) -> str:
+    branches = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    ends_here = "" in node
+    if len(branches) == 1 and not ends_here:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if ends_here else "")
 
 
 @cache
@@ -572,8 +590,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
             for phrase in phrases:
                 lookup[phrase.casefold()] = code
     edges = r"(?<![\w&]){}(?![\w&])"
-    anycase = re.compile(edges.format(f"(?:{_alternation(list(lookup))})"), re.IGNORECASE)
-    capitals = re.compile(edges.format(f"(?:{_alternation(list(CAPITALS_ONLY))})"))
+    anycase = re.compile(edges.format(f"(?:{alternation(list(lookup))})"), re.IGNORECASE)
+    capitals = re.compile(edges.format(f"(?:{alternation(list(CAPITALS_ONLY))})"))
     return anycase, capitals, lookup
 
 
