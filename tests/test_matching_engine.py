@@ -14,7 +14,15 @@ from mentormatch.demo.generate import generate_people
 from mentormatch.matching.blend import MENTOR_WEIGHTS, UNMET_GOALS
 from mentormatch.matching.engine import MatchingEngine, Member
 from mentormatch.matching.reading import hobby_name, read
-from mentormatch.matching.vocabulary import GOAL_PHRASES, SPECIALTY_PHRASES, codes_in, normalise, token
+from mentormatch.matching.vocabulary import (
+    GOAL_PHRASES,
+    MORE_GOAL_PHRASES,
+    MORE_SPECIALTY_PHRASES,
+    SPECIALTY_PHRASES,
+    codes_in,
+    normalise,
+    token,
+)
 
 LABELS = {code: label.casefold() for code, label in (SPECIALTIES | GOALS).items()}
 
@@ -47,6 +55,20 @@ def test_shorthand_becomes_one_token(code, spellings):
     for spelling in spellings:
         assert codes_in(f"I love {spelling} a lot") == {code}, spelling
         assert token(code) in normalise(spelling).split()
+
+
+PHRASE_TABLES = (SPECIALTY_PHRASES, MORE_SPECIALTY_PHRASES, GOAL_PHRASES, MORE_GOAL_PHRASES)
+
+
+def test_every_phrase_is_read_as_its_own_code_once():
+    """Each phrase, alone, is exactly its code's token (the longest phrase wins), in one table only."""
+    seen: dict[str, str] = {}
+    for table in PHRASE_TABLES:
+        for code, phrases in table.items():
+            for phrase in phrases:
+                assert seen.setdefault(phrase.casefold(), code) == code, phrase
+                assert normalise(phrase).split() == [token(code)], phrase
+    assert len(seen) > 500
 
 
 def test_everyday_words_are_not_abbreviations():

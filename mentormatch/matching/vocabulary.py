@@ -373,7 +373,7 @@ MORE_SPECIALTY_PHRASES: dict[str, tuple[str, ...]] = {
         "lungs",
         "resp med",
     ),
-    "rheumatology": ("rheumatologists", "rheumatological", "rheumy"),
+    "rheumatology": ("rheumatologists", "rheumatological"),
     "cardiothoracic_surgery": (
         "cardiothoracic surgeon",
         "thoracic surgery",
@@ -450,7 +450,6 @@ MORE_GOAL_PHRASES: dict[str, tuple[str, ...]] = {
         "part b",
         "mrcp(uk)",
         "sce",
-        "frcs",
         "fcem",
         "usmle",
         "mcq",
