@@ -14,6 +14,7 @@ import unicodedata
 from functools import cache
 
 # concept → (its label, the phrases that name it). The first phrase is the label's own words.
+# fmt: off
 PRACTICAL_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
     "cannula": (
         "Cannulas",
@@ -25,57 +26,82 @@ PRACTICAL_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "phlebotomy": (
         "Bloods",
-        ("bloods", "blood taking", "taking blood", "blood tests", "phlebotomy", "venepuncture", "venipuncture"),
+        (
+            "bloods", "blood taking", "taking blood", "blood tests", "phlebotomy", "venepuncture",
+            "venipuncture",
+        ),
     ),
     "abg": (
         "ABGs",
-        ("abg", "abgs", "arterial blood gas", "arterial blood gases", "arterial gas", "arterial stab", "blood gas"),
+        (
+            "abg", "abgs", "arterial blood gas", "arterial blood gases", "arterial gas", "arterial stab",
+            "blood gas",
+        ),
     ),
     "catheter": (
         "Catheters",
-        ("catheter", "catheters", "catheterisation", "catheterization", "urinary catheter", "foley", "male catheter"),
+        (
+            "catheter", "catheters", "catheterisation", "catheterization", "urinary catheter", "foley",
+            "male catheter",
+        ),
     ),
     "urgent_scan": (
         "Urgent scans",
         (
-            "urgent scan", "urgent scans", "scan", "scans", "ultrasound", "ultrasounds", "uss", "sonography",
-            "pocus", "point of care ultrasound", "bedside ultrasound", "imaging request", "imaging requests",
+            "urgent scan", "urgent scans", "scan", "scans", "ultrasound", "ultrasounds", "uss",
+            "sonography", "pocus", "point of care ultrasound", "bedside ultrasound", "imaging request",
+            "imaging requests",
         ),
     ),
     "ecg": (
         "ECGs",
-        ("ecg", "ecgs", "ekg", "electrocardiogram", "electrocardiograms", "12 lead", "ecg interpretation"),
+        (
+            "ecg", "ecgs", "ekg", "electrocardiogram", "electrocardiograms", "12 lead",
+            "ecg interpretation",
+        ),
     ),
     "itu_referral": (
         "ITU referrals",
         (
-            "itu referral", "itu referrals", "icu referral", "icu referrals", "itu", "icu", "critical care referral",
-            "critical care outreach", "intensive care referral", "outreach", "hdu referral",
+            "itu referral", "itu referrals", "icu referral", "icu referrals", "itu", "icu",
+            "critical care referral", "critical care outreach", "intensive care referral", "outreach",
+            "hdu referral",
         ),
     ),
     "eportfolio": (
         "ePortfolio sign-off",
         (
-            "eportfolio", "e portfolio", "eportfolio sign off", "portfolio sign off", "sign off", "sign offs",
-            "horus", "turas", "kaizen", "ticket", "tickets", "supervised learning events", "sle", "sles",
-            "dops", "mini cex", "cbd",
+            "eportfolio", "e portfolio", "eportfolio sign off", "portfolio sign off", "sign off",
+            "sign offs", "horus", "turas", "kaizen", "supervised learning events",
+            "sle", "sles", "dops", "mini cex", "cbd",
         ),
     ),
     "lumbar_puncture": (
         "Lumbar punctures",
-        ("lumbar puncture", "lumbar punctures", "lp", "lps", "spinal tap"),
+        (
+            "lumbar puncture", "lumbar punctures", "lp", "lps", "spinal tap",
+        ),
     ),
     "ng_tube": (
         "NG tubes",
-        ("ng tube", "ng tubes", "nasogastric tube", "nasogastric tubes", "ngt", "ng placement", "feeding tube"),
+        (
+            "ng tube", "ng tubes", "nasogastric tube", "nasogastric tubes", "ngt", "ng placement",
+            "feeding tube",
+        ),
     ),
     "suturing": (
         "Suturing",
-        ("suturing", "suture", "sutures", "stitches", "stitching", "wound closure", "laceration repair"),
+        (
+            "suturing", "suture", "sutures", "stitches", "stitching", "wound closure",
+            "laceration repair",
+        ),
     ),
     "chest_drain": (
         "Chest drains",
-        ("chest drain", "chest drains", "seldinger drain", "intercostal drain", "pleural drain", "pleural tap"),
+        (
+            "chest drain", "chest drains", "seldinger drain", "intercostal drain", "pleural drain",
+            "pleural tap",
+        ),
     ),
     "prescribing": (
         "Prescribing",
@@ -87,7 +113,9 @@ PRACTICAL_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "blood_cultures": (
         "Blood cultures",
-        ("blood culture", "blood cultures", "cultures"),
+        (
+            "blood culture", "blood cultures", "cultures",
+        ),
     ),
     "mobilising": (
         "Mobilising patients",
@@ -97,6 +125,7 @@ PRACTICAL_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
 }
+# fmt: on
 
 MAX_PHRASE_WORDS = max(len(phrase.split()) for _, phrases in PRACTICAL_SKILLS.values() for phrase in phrases)
 

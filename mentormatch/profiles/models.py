@@ -124,8 +124,9 @@ class Profile(db.Model):
     offer_rows: Mapped[list[ProfileOffer]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin", order_by=ProfileOffer.code
     )
+    # Loaded only where shown (the profile page, the directory), not with every signed-in request.
     help_topics: Mapped[list[HelpTopic]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin", order_by=(HelpTopic.position, HelpTopic.id)
+        cascade="all, delete-orphan", passive_deletes=True, order_by=(HelpTopic.position, HelpTopic.id)
     )
     # profile.specialties = ["cardiology", "research"] replaces the rows.
     specialties: AssociationProxy[list[str]] = association_proxy(
