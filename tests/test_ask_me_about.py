@@ -420,9 +420,59 @@ def test_access_matrix(app, client, login_as, role):
         return
     # Accounts without a profile are sent to start one; members see their own list.
     assert edit.status_code == (200 if with_profile else 303)
-    assert ask.status_code == (403 if role == "unverified" else 200) or ask.status_code == 302
+    assert ask.status_code == (403 if role == "unverified" else 200)
+    if role != "unverified":
+        assert "Ask Marian Doyle for help with Cannulas" in ask.get_data(as_text=True)
     if with_profile:
         token = csrf_from(edit.get_data(as_text=True))
         removed = client.post(f"/profile/ask-me-about/{topic}/remove", data={"csrf_token": token})
         assert removed.status_code == (303 if role == "member" else 404)
         assert labels_of(app, owner) == ([] if role == "member" else ["Cannulas"])
+
+
+# --- the demo -----------------------------------------------------------------------------------------
+
+
+def test_every_demo_entry_would_pass_the_form():
+    from mentormatch.demo.helping import BY_DEPARTMENT, BY_STAGE, NAMED_HELPERS
+
+    lists = [person.helps_with for person in NAMED_HELPERS] + [*BY_DEPARTMENT.values(), *BY_STAGE.values()]
+    for labels in lists:
+        assert len(labels) <= 10
+        assert all(0 < len(label) <= 60 for label in labels)
+        assert len({skill_key(label) for label in labels}) == len(labels), labels
+
+
+def test_in_the_demo_priya_searching_cannula_finds_the_ward_sister(app, runner):
+    from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+
+    result = runner.invoke(args=["seed-demo", "--users", "60", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    log_in(client, DEMO_LOGINS["student"].email, DEMO_PASSWORD)
+    html = client.get("/people?q=cannula").get_data(as_text=True)
+    section = html.split('id="helpers-title"')[1].split("</section>")[0]
+    assert "Marian Doyle" in section and "Cannulas" in section
+    html = client.get("/people?q=urgent+scan").get_data(as_text=True)
+    assert "Steve Marsh" in html and "Friday afternoons" in html
+    with app.app_context():
+        marian = db.session.scalar(select(User).where(User.name == "Marian Doyle"))
+        assert [topic.label for topic in marian.profile.help_topics][:1] == ["Cannulas"]
+        helpers = db.session.scalar(select(func.count(func.distinct(HelpTopic.user_id))))
+        stages = set(
+            db.session.scalars(
+                select(User.career_stage).join(HelpTopic, HelpTopic.user_id == User.id).distinct()
+            )
+        )
+    assert helpers > len(NAMED_HELPERS_NAMES)
+    assert {"nurse_midwife", "allied_health", "core_trainee", "specialty_trainee"} <= stages
+
+
+NAMED_HELPERS_NAMES = (
+    "Marian Doyle",
+    "Steve Marsh",
+    "Aisha Rahman",
+    "Dan Okoro",
+    "Ellie Brooks",
+    "Omar Siddiqui",
+)

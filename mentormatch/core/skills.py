@@ -49,8 +49,7 @@ PRACTICAL_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
         "Urgent scans",
         (
             "urgent scan", "urgent scans", "scan", "scans", "ultrasound", "ultrasounds", "uss",
-            "sonography", "pocus", "point of care ultrasound", "bedside ultrasound", "imaging request",
-            "imaging requests",
+            "sonography", "pocus", "point of care ultrasound", "bedside ultrasound",
         ),
     ),
     "ecg": (
@@ -107,8 +106,7 @@ PRACTICAL_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
         "Prescribing",
         (
             "prescribing", "prescription", "prescriptions", "drug chart", "drug charts", "medicines",
-            "medication", "medications", "drug doses", "dosing", "antibiotics", "antibiotic guidelines",
-            "gentamicin", "vancomycin", "warfarin", "insulin", "tto", "ttos", "discharge medications",
+            "medication", "medications", "drug doses", "dosing", "tto", "ttos", "discharge medications",
         ),
     ),
     "blood_cultures": (
@@ -120,8 +118,7 @@ PRACTICAL_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
     "mobilising": (
         "Mobilising patients",
         (
-            "mobilising", "mobilisation", "mobilization", "mobility", "walking aids", "falls",
-            "chest physio", "physio referral", "physio referrals", "physiotherapy",
+            "mobilising", "mobilisation", "mobilization", "mobility", "walking aids",
         ),
     ),
 }

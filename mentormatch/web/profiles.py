@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
+from mentormatch.core import limits
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
-from mentormatch.core import limits
 from mentormatch.core.ids import parse_page
 from mentormatch.core.limits import control_character
 from mentormatch.core.pagination import paginate
