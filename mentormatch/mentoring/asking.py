@@ -104,9 +104,7 @@ def send_request(
     return request
 
 
-def request_problem(
-    sender: User, recipient: User, kind: str, *, asking_for_help: bool = False
-) -> str | None:
+def request_problem(sender: User, recipient: User, kind: str, *, asking_for_help: bool = False) -> str | None:
     """Why `sender` can't ask `recipient` now (in words for them), or None when they can."""
     try:
         _check_can_ask(sender, recipient, kind, after_mentorship=asking_for_help)
