@@ -476,3 +476,63 @@ NAMED_HELPERS_NAMES = (
     "Ellie Brooks",
     "Omar Siddiqui",
 )
+
+
+# --- markup ---------------------------------------------------------------------------------------------
+
+
+def test_the_pages_and_fragments_are_valid_html(app, client, helpers, tmp_path):
+    """Every page and htmx fragment of the feature through the Nu HTML checker, as the browser suite does."""
+    from tests.browser.markup import Collected, missing
+
+    if missing():
+        pytest.skip("needs " + ", ".join(missing()))
+    [topic] = _topic_ids(app, helpers["marian"], "Cannulas")
+    with app.app_context():
+        marian_email = db.session.get(User, helpers["marian"]).email
+    collected = Collected()
+
+    class Seen:  # what Collected reads from a Playwright response
+        def __init__(self, url: str, response) -> None:
+            self.url, self.status, self.headers = (
+                f"http://127.0.0.1{url}",
+                response.status_code,
+                response.headers,
+            )
+            self._text = response.get_data(as_text=True)
+
+        def text(self) -> str:
+            return self._text
+
+    def see(url: str, response) -> None:
+        collected.add(Seen(url, response))
+
+    log_in(client, "priya@example.org")
+    for url in (
+        "/people?q=cannula",
+        f"/people/{helpers['marian']}",
+        f"/people/{helpers['marian']}/ask-about/{topic}",
+    ):
+        see(url, client.get(url))
+    see(
+        "/people?q=venflon#results", client.get("/people?q=venflon", headers={**HTMX, "HX-Target": "results"})
+    )
+    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    log_in(client, marian_email)
+    see("/profile/ask-me-about", client.get("/profile/ask-me-about"))
+    see("/profile/ask-me-about#bad", _post(client, "/profile/ask-me-about", {"topic": "x" * 61}))
+    see(
+        "/profile/ask-me-about#fragment",
+        _post(client, "/profile/ask-me-about", {"topic": "ECGs"}, headers=HTMX),
+    )
+    see(
+        "/profile/ask-me-about#bad-fragment",
+        _post(client, "/profile/ask-me-about", {"topic": ""}, headers=HTMX),
+    )
+    see(
+        "/profile/ask-me-about/where",
+        _post(client, "/profile/ask-me-about/where", {"site": "x" * 200}, headers=HTMX),
+    )
+    see(f"/people/{helpers['marian']}#own", client.get(f"/people/{helpers['marian']}"))
+    assert len(collected.documents) >= 9
+    assert collected.check(tmp_path / "markup") == []
