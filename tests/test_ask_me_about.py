@@ -401,12 +401,13 @@ def test_access_matrix(app, client, login_as, role):
     owner = make_member(app, "Marian Doyle", email="marian@example.org", stage="nurse_midwife")
     [topic] = give_topics(app, owner, "Cannulas")
     if role == "member":
+        me = owner
         log_in(client, "marian@example.org")
     elif role == "other member":
-        make_member(app, "Priya Shah", email="priya@example.org")
+        me = make_member(app, "Priya Shah", email="priya@example.org")
         log_in(client, "priya@example.org")
     else:
-        login_as(role)
+        me = login_as(role)
     signed_in = role != "anonymous"
     with_profile = role in ("member", "other member")
 
@@ -423,11 +424,27 @@ def test_access_matrix(app, client, login_as, role):
     assert ask.status_code == (403 if role == "unverified" else 200)
     if role != "unverified":
         assert "Ask Marian Doyle for help with Cannulas" in ask.get_data(as_text=True)
+    token = csrf_from(client.get("/settings").get_data(as_text=True))
+    added = client.post("/profile/ask-me-about", data={"topic": "Suturing", "csrf_token": token})
+    where = client.post("/profile/ask-me-about/where", data={"site": "LGI", "csrf_token": token})
+    asked = client.post(f"/people/{owner}/ask-about/{topic}", data={"message": "", "csrf_token": token})
+    removed = client.post(f"/profile/ask-me-about/{topic}/remove", data={"csrf_token": token})
+    mine = labels_of(app, me)
+    with app.app_context():
+        requests = db.session.scalar(select(func.count()).select_from(MentoringRequest))
     if with_profile:
-        token = csrf_from(edit.get_data(as_text=True))
-        removed = client.post(f"/profile/ask-me-about/{topic}/remove", data={"csrf_token": token})
+        # Members change their own list only: another's entry is 404 and stays.
+        assert (added.status_code, where.status_code) == (303, 303)
         assert removed.status_code == (303 if role == "member" else 404)
-        assert labels_of(app, owner) == ([] if role == "member" else ["Cannulas"])
+        assert labels_of(app, owner) == (["Suturing"] if role == "member" else ["Cannulas"])
+        assert mine == ["Suturing"]
+    else:
+        # No profile yet (the admin, an unconfirmed account): sent to start one, nothing written.
+        assert {added.status_code, where.status_code, removed.status_code} == {303}
+        assert labels_of(app, owner) == ["Cannulas"] and mine == []
+    # Asking: yourself is refused (409), an unconfirmed account can't (403), others send one request.
+    assert asked.status_code == {"member": 409, "unverified": 403}.get(role, 303)
+    assert requests == (1 if role in ("other member", "admin") else 0)
 
 
 # --- the demo -----------------------------------------------------------------------------------------
