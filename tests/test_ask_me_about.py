@@ -553,3 +553,13 @@ def test_the_pages_and_fragments_are_valid_html(app, client, helpers, tmp_path):
     see(f"/people/{helpers['marian']}#own", client.get(f"/people/{helpers['marian']}"))
     assert len(collected.documents) >= 9
     assert collected.check(tmp_path / "markup") == []
+
+
+def test_a_deleted_account_leaves_no_entries(app, sister):
+    from mentormatch.accounts.service import delete_account
+
+    give_topics(app, sister, "Cannulas", "Bloods")
+    with app.app_context():
+        delete_account(db.session.get(User, sister))
+        db.session.commit()
+    assert labels_of(app, sister) == []
