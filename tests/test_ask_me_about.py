@@ -463,7 +463,7 @@ def test_every_demo_entry_would_pass_the_form():
 def test_in_the_demo_priya_searching_cannula_finds_the_ward_sister(app, runner):
     from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 
-    result = runner.invoke(args=["seed-demo", "--users", "60", "--seed", "3"])
+    result = runner.invoke(args=["seed-demo", "--users", "100", "--seed", "3"])
     assert result.exit_code == 0, result.output
     client = app.test_client()
     log_in(client, DEMO_LOGINS["student"].email, DEMO_PASSWORD)

@@ -19,7 +19,6 @@ from mentormatch.core.extensions import db
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE, STAGE_DETAILS
 from mentormatch.demo import data
 from mentormatch.demo.generate import EMAIL_DOMAIN, DemoPerson, generate_people
-from mentormatch.demo.helping import NAMED_HELPERS
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.search import DirectoryQuery, directory_select
@@ -242,8 +241,7 @@ def test_most_demo_members_asked_for_digests_so_the_demo_sends_them(app, runner)
 
 def test_the_directory_finds_seeded_people(app, runner):
     seed(runner, "--users", "60", "--seed", "7")
-    named = list(NAMED_HELPERS)  # seeded beside the logins (demo/helping.py)
-    generated = generate_people(57 - len(named), Random(7), alongside=[*DEMO_LOGINS.values(), *named])
+    generated = generate_people(57, Random(7), alongside=DEMO_LOGINS.values())
 
     def found(**query: object) -> set[str]:
         return {user.email for user in db.session.scalars(directory_select(DirectoryQuery(**query)))}

@@ -17,7 +17,7 @@ from mentormatch.core.extensions import db
 from mentormatch.core.views import absolute_url
 from mentormatch.demo.checkins import seed_check_ins
 from mentormatch.demo.generate import generate_people
-from mentormatch.demo.helping import NAMED_HELPERS, with_help_topics
+from mentormatch.demo.helping import NAMED_HELPERS, NAMED_HELPERS_FROM, with_help_topics
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.demo.mentoring import seed_mentoring
 from mentormatch.demo.pairs import seed_pairs
@@ -55,8 +55,9 @@ def seed_demo_command(count: int, seed: int) -> None:
     else:
         started = time.perf_counter()
         logins = list(DEMO_LOGINS.values())
-        # Steve in ultrasound, Marian on Ward 12 and friends, as many as fit beside the logins.
-        named = list(NAMED_HELPERS[: count - len(logins)])
+        # Steve in ultrasound, Marian on Ward 12 and friends join a full-size demo; a small one
+        # (tests) keeps every generated member, so its requests and pairs stay as they were.
+        named = list(NAMED_HELPERS) if count >= NAMED_HELPERS_FROM else []
         rng = Random(seed)  # noqa: S311  (demo data: repeatable on purpose, not a secret)
         people = with_help_topics(
             generate_people(count - len(logins) - len(named), rng, alongside=[*logins, *named])

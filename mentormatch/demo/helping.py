@@ -16,6 +16,7 @@ from dataclasses import replace
 from mentormatch.demo.generate import EMAIL_DOMAIN, DemoPerson
 
 LEEDS = "Leeds Teaching Hospitals NHS Trust"
+NAMED_HELPERS_FROM = 100  # members in all: the named helpers join demos at least this big
 LGI, SJUH = "Leeds General Infirmary", "St James's University Hospital"
 
 
