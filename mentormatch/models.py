@@ -10,6 +10,7 @@ from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentoring.pair_models import Goal, Meeting, Message, PairNote, Reader
 from mentormatch.mentors.models import MentorApplication, MentorExclusion
 from mentormatch.profiles.models import (
+    HelpTopic,
     Profile,
     ProfileGoal,
     ProfileOffer,
@@ -26,6 +27,7 @@ __all__ = [
     "Digest",
     "Dismissal",
     "Goal",
+    "HelpTopic",
     "LearnedBlend",
     "MatchingChange",
     "MatchingRound",

@@ -13,7 +13,7 @@ from mentormatch.core.extensions import db
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentoring.pair_models import Meeting
-from mentormatch.profiles.models import Profile
+from mentormatch.profiles.models import HelpTopic, Profile
 from tests.helpers import log_in
 from tests.query_count import WRITES, shapes, statements_of_get, statements_sent
 
@@ -50,8 +50,10 @@ def real_arguments(app: Flask, role: str) -> dict[str, str]:
         meeting_id = db.session.scalar(
             select(Meeting.id).where(Meeting.connection_id == (connection_id or 1)).limit(1)
         )
+        topic_id = db.session.scalar(select(HelpTopic.id).where(HelpTopic.user_id == other).limit(1))
     return {
         "user_id": str(other),
+        "topic_id": str(topic_id or 1),
         "mentee_id": str(other),
         "request_id": str(request_id or 1),
         "connection_id": str(connection_id or 1),

@@ -17,6 +17,7 @@ from mentormatch.core.extensions import db
 from mentormatch.core.views import absolute_url
 from mentormatch.demo.checkins import seed_check_ins
 from mentormatch.demo.generate import generate_people
+from mentormatch.demo.helping import NAMED_HELPERS, NAMED_HELPERS_FROM, with_help_topics
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.demo.mentoring import seed_mentoring
 from mentormatch.demo.pairs import seed_pairs
@@ -54,11 +55,16 @@ def seed_demo_command(count: int, seed: int) -> None:
     else:
         started = time.perf_counter()
         logins = list(DEMO_LOGINS.values())
+        # Steve in ultrasound, Marian on Ward 12 and friends join a full-size demo; a small one
+        # (tests) keeps every generated member, so its requests and pairs stay as they were.
+        named = list(NAMED_HELPERS) if count >= NAMED_HELPERS_FROM else []
         rng = Random(seed)  # noqa: S311  (demo data: repeatable on purpose, not a secret)
-        people = generate_people(count - len(logins), rng, alongside=logins)
+        people = with_help_topics(
+            generate_people(count - len(logins) - len(named), rng, alongside=[*logins, *named])
+        )
         # One hash for everyone: argon2 is slow on purpose, and every demo account shares the password.
         now = utcnow()
-        seed_members([*logins, *people], hash_password(DEMO_PASSWORD), now=now)
+        seed_members([*logins, *named, *people], hash_password(DEMO_PASSWORD), now=now)
         made = seed_mentoring(Random(seed), now)  # noqa: S311
         together = seed_pairs(Random(seed), now)  # noqa: S311
         together |= seed_check_ins(Random(seed), now)  # noqa: S311

@@ -51,6 +51,10 @@ class DemoPerson:
     registration_number: str | None = None
     is_admin: bool = False
     joined_days_ago: int = 0
+    # "Ask me about": practical things they help colleagues with, where and when to find them.
+    helps_with: tuple[str, ...] = ()
+    site: str | None = None
+    usually_around: str | None = None
 
 
 class _Weighted:

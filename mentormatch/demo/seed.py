@@ -17,10 +17,12 @@ from sqlalchemy import select
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
+from mentormatch.core.skills import skill_key
 from mentormatch.demo.generate import EMAIL_DOMAIN, DemoPerson
 from mentormatch.mentors import applications
 from mentormatch.mentors.models import PENDING
 from mentormatch.profiles.models import (
+    HelpTopic,
     Profile,
     ProfileGoal,
     ProfileOffer,
@@ -50,6 +52,8 @@ def search_text(person: DemoPerson) -> tuple[str, str]:
     profile = SimpleNamespace(
         organisation=person.organisation,
         department=person.department,
+        site=person.site,
+        help_topics=[SimpleNamespace(label=label) for label in person.helps_with],
         stage_detail=person.stage_detail,
         region=person.region,
         about=person.about,
@@ -95,6 +99,13 @@ def seed_members(people: Sequence[DemoPerson], password_hash: str, *, now: datet
             profile_interest.insert(),
             [{"user_id": id_, "tag_id": tag_ids[tag]} for id_, p in pairs for tag in p.interests],
         )
+        topics = [
+            {"user_id": id_, "label": label, "skill_key": skill_key(label), "position": position}
+            for id_, p in pairs
+            for position, label in enumerate(p.helps_with)
+        ]
+        if topics:
+            db.session.execute(HelpTopic.__table__.insert(), topics)
         # Those waiting for approval have an application, as every real path to waiting makes one.
         applications.applications_for_waiting([id_ for id_, p in pairs if p.mentor_status == PENDING])
 
@@ -136,6 +147,8 @@ def _profile(person: DemoPerson, user_id: int, joined: datetime) -> dict:
         "stage_detail": person.stage_detail,
         "organisation": person.organisation,
         "department": person.department,
+        "site": person.site,
+        "usually_around": person.usually_around,
         "region": person.region,
         "about": person.about,
         "looking_for": person.looking_for,

@@ -140,6 +140,8 @@ def add_people(people: list[Person], *, mentors_will_be: str) -> list[User]:
             stage_detail=None,
             mentor_status=mentors_will_be if person.offers_mentoring else None,
             department=None,
+            site=None,
+            help_topics=[],
             specialties=person.specialties,
             goals=person.goals,
             offers=person.offers,

@@ -56,14 +56,22 @@ class RequestProblem(Exception):
 
 
 def send_request(
-    sender: User, recipient: User, kind: str, message: str = "", *, after_mentorship: bool = False
+    sender: User,
+    recipient: User,
+    kind: str,
+    message: str = "",
+    *,
+    after_mentorship: bool = False,
+    asking_for_help: bool = False,
 ) -> MentoringRequest:
     """Ask `recipient` for mentoring, or to connect as peers. Raises RequestProblem.
 
     `after_mentorship`: a mentor and mentee who ended their mentorship may stay connected as peers
-    whatever their stages (the rest of the rules still apply).
+    whatever their stages (the rest of the rules still apply). `asking_for_help`: a peer request
+    about something the recipient lists under "ask me about" (profiles/helping.py); they offered
+    it to every colleague, so it too goes across stages, and the rest of the rules still apply.
     """
-    _check_can_ask(sender, recipient, kind, after_mentorship=after_mentorship)
+    _check_can_ask(sender, recipient, kind, after_mentorship=after_mentorship or asking_for_help)
     # Lock the sender's row so two requests sent at once can't both be the one over the cap.
     db.session.execute(select(User.id).where(User.id == sender.id).with_for_update())
     _check_room(sender, kind)
@@ -96,10 +104,10 @@ def send_request(
     return request
 
 
-def request_problem(sender: User, recipient: User, kind: str) -> str | None:
+def request_problem(sender: User, recipient: User, kind: str, *, asking_for_help: bool = False) -> str | None:
     """Why `sender` can't ask `recipient` now (in words for them), or None when they can."""
     try:
-        _check_can_ask(sender, recipient, kind)
+        _check_can_ask(sender, recipient, kind, after_mentorship=asking_for_help)
         _check_room(sender, kind)
     except RequestProblem as problem:
         return str(problem)

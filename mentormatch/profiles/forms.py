@@ -12,6 +12,7 @@ from mentormatch.core import limits
 from mentormatch.core.forms import Form
 from mentormatch.core.limits import MAX_GOALS, MAX_INTERESTS, MAX_SPECIALTIES, MAX_TAG_LENGTH
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_DETAILS, stage_choices
+from mentormatch.profiles.helping import clean_label, topic_problem
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import parse_tags, stage_changed, tags_named
 
@@ -210,3 +211,44 @@ class LookingForForm(Form):
         profile.meet_in_person = self.meet_in_person.data
         profile.meet_video = self.meet_video.data
         profile.meet_messages = self.meet_messages.data
+
+
+class HelpTopicForm(Form):
+    """Ask me about: one more practical thing you're glad to help colleagues with."""
+
+    topic = StringField(
+        "Something you can help with",
+        filters=[_strip],
+        # Length and content are checked by profiles/helping.py, which owns the list's rules.
+        validators=[InputRequired("Enter something you can help with, like “cannulas”.")],
+    )
+
+    def __init__(self, *args: object, profile: Profile, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+
+    def validate_topic(self, field: StringField) -> None:
+        problem = topic_problem(self.profile, clean_label(field.data or ""))
+        if problem:
+            raise ValidationError(problem)
+
+
+class HelpWhereForm(Form):
+    """Ask me about: where colleagues can find you, and when you're usually around."""
+
+    department = text_field("Department", limits.DEPARTMENT)
+    site = text_field("Site", limits.SITE)
+    usually_around = text_field("When you're usually around", limits.USUALLY_AROUND)
+
+    @classmethod
+    def initial(cls, profile: Profile) -> dict:
+        return {
+            "department": profile.department,
+            "site": profile.site,
+            "usually_around": profile.usually_around,
+        }
+
+    def save(self, profile: Profile) -> None:
+        profile.department = self.department.data
+        profile.site = self.site.data
+        profile.usually_around = self.usually_around.data

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from operator import attrgetter
 
-from sqlalchemy import DDL, Column, ForeignKey, Index, String, Table, Text, event
+from sqlalchemy import DDL, Column, ForeignKey, Index, SmallInteger, String, Table, Text, event
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -64,6 +64,22 @@ class ProfileOffer(db.Model):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
+class HelpTopic(db.Model):
+    """One "ask me about" entry: a practical thing a member is glad to help colleagues with.
+
+    `skill_key` is what makes two entries the same (core/skills.py: "cannulation" and "venflons"
+    share one), unique per member; `position` keeps the member's own order.
+    """
+
+    __tablename__ = "help_topic"
+    __table_args__ = (Index("uq_help_topic_skill", "user_id", "skill_key", unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("profile.user_id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(60))
+    skill_key: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+
 class Profile(db.Model):
     """What matching reads and other members see. One per account, made at onboarding."""
 
@@ -71,6 +87,9 @@ class Profile(db.Model):
     stage_detail: Mapped[str | None] = mapped_column(String(20))
     organisation: Mapped[str | None] = mapped_column(String(120))
     department: Mapped[str | None] = mapped_column(String(120))
+    # Where and when colleagues can find them for the things they help with ("ask me about").
+    site: Mapped[str | None] = mapped_column(String(120))
+    usually_around: Mapped[str | None] = mapped_column(String(80))
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     about: Mapped[str | None] = mapped_column(Text)
     looking_for: Mapped[str | None] = mapped_column(Text)
@@ -104,6 +123,10 @@ class Profile(db.Model):
     )
     offer_rows: Mapped[list[ProfileOffer]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin", order_by=ProfileOffer.code
+    )
+    # Loaded only where shown (the profile page, the directory), not with every signed-in request.
+    help_topics: Mapped[list[HelpTopic]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by=(HelpTopic.position, HelpTopic.id)
     )
     # profile.specialties = ["cardiology", "research"] replaces the rows.
     specialties: AssociationProxy[list[str]] = association_proxy(
@@ -168,5 +191,5 @@ Index("ix_profile_updated_at", Profile.updated_at)
 
 
 # Any change to a profile or its tags changes its owner's matching data (core/changes.py).
-for _part in (Profile, ProfileSpecialty, ProfileGoal, ProfileOffer):
+for _part in (Profile, ProfileSpecialty, ProfileGoal, ProfileOffer, HelpTopic):
     changes.watch(_part, member_id=attrgetter("user_id"))

@@ -18,6 +18,7 @@ TAG_LISTS = {
     "specialty_rows": Profile.specialty_rows,
     "goal_rows": Profile.goal_rows,
     "offer_rows": Profile.offer_rows,
+    "help_topics": Profile.help_topics,
 }
 
 # Options for a query of profiles whose tag lists aren't shown: each list loads only if read.

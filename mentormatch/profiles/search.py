@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import Float, Integer, Select, exists, func, literal_column, select, text
-from sqlalchemy.orm import contains_eager, lazyload
+from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
@@ -33,6 +33,8 @@ class DirectoryQuery:
     region: str = ""
     specialty: str = ""
     mentors_only: bool = False
+    department: str = ""  # part of the department's name, any case ("ultrasound")
+    site: str = ""  # part of the site's name ("St James")
 
 
 def search_terms(raw: str) -> list[str]:
@@ -46,9 +48,11 @@ def directory_select(query: DirectoryQuery) -> Select[tuple[User]]:
     statement = (
         select(User)
         .join(User.profile)
-        # The results show specialties and interests; goals and offers load only if read.
+        # The results show specialties, interests and "ask me about"; goals and offers load only if read.
         .options(
-            contains_eager(User.profile).options(lazyload(Profile.goal_rows), lazyload(Profile.offer_rows))
+            contains_eager(User.profile).options(
+                lazyload(Profile.goal_rows), lazyload(Profile.offer_rows), selectinload(Profile.help_topics)
+            )
         )
         .where(
             *listed(),
@@ -64,6 +68,10 @@ def directory_select(query: DirectoryQuery) -> Select[tuple[User]]:
                 ProfileSpecialty.user_id == Profile.user_id, ProfileSpecialty.code == query.specialty
             )
         )
+    if query.department:
+        statement = statement.where(_contains(Profile.department, query.department))
+    if query.site:
+        statement = statement.where(_contains(Profile.site, query.site))
     if query.mentors_only:
         statement = statement.where(Profile.mentor_status == MentorStatus.APPROVED)
     terms = search_terms(query.text)
@@ -72,6 +80,11 @@ def directory_select(query: DirectoryQuery) -> Select[tuple[User]]:
     if db.session.get_bind().dialect.name == "postgresql":
         return _postgres_search(statement, terms)
     return _sqlite_search(statement, terms)
+
+
+def _contains(column, value: str):
+    """Case-insensitive "contains", with LIKE's wildcards taken literally."""
+    return func.lower(column).contains(value.casefold(), autoescape=True)
 
 
 def _postgres_search(statement: Select, terms: list[str]) -> Select:

@@ -15,6 +15,7 @@ from mentormatch.accounts.models import User
 from mentormatch.accounts.signals import account_deleting, personal_data_requested
 from mentormatch.core.extensions import db
 from mentormatch.core.limits import control_character
+from mentormatch.core.skills import PRACTICAL_SKILLS, concepts_in
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.profiles.listing import listed
 from mentormatch.profiles.models import Profile, Tag, profile_interest
@@ -129,10 +130,12 @@ def refresh_search_text(user: User, profile: Profile) -> None:
         user.name or "",
         profile.organisation or "",
         profile.department or "",
+        profile.site or "",
         stage.label if stage else "",
         profile.stage_detail or "",
         *(SPECIALTIES.get(code, "") for code in profile.specialties),
         *(tag.name for tag in profile.interests),
+        *help_topic_words(profile),
     ]
     secondary = [
         REGIONS.get(profile.region or "", ""),
@@ -143,6 +146,17 @@ def refresh_search_text(user: User, profile: Profile) -> None:
     # Folded, so "Siobhan" finds "Siobhán" and "Lodz" finds "Łódź" on both databases.
     profile.search_primary = fold_accents(" ".join(part for part in primary if part))
     profile.search_secondary = fold_accents(" ".join(part for part in secondary if part))
+
+
+def help_topic_words(profile: Profile) -> list[str]:
+    """What the directory indexes for "ask me about" entries: each one's words, and every other name
+    of the practical skill it names (core/skills.py), so "venflon" finds "cannulas"."""
+    words: list[str] = []
+    for topic in profile.help_topics:
+        words.append(topic.label)
+        for concept in concepts_in(topic.label):
+            words.extend(phrase for phrase in PRACTICAL_SKILLS[concept][1] if phrase not in words)
+    return words
 
 
 @dataclass(frozen=True)
@@ -200,6 +214,9 @@ def _export_profile(user: User) -> dict:
             "stage_detail": profile.stage_detail,
             "organisation": profile.organisation,
             "department": profile.department,
+            "site": profile.site,
+            "usually_around": profile.usually_around,
+            "ask_me_about": [topic.label for topic in profile.help_topics],
             "region": profile.region,
             "specialties": list(profile.specialties),
             "goals": list(profile.goals),

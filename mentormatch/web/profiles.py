@@ -10,13 +10,16 @@ from flask_login import current_user, login_required
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
+from mentormatch.core import limits
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.ids import parse_page
+from mentormatch.core.limits import control_character
 from mentormatch.core.pagination import paginate
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.profiles import forms
+from mentormatch.profiles.helping import helpers_select, matching_topics
 from mentormatch.profiles.listing import is_listed
 from mentormatch.profiles.search import DirectoryQuery, directory_select
 from mentormatch.profiles.service import (
@@ -31,7 +34,7 @@ bp = Blueprint("profiles", __name__)
 
 PER_PAGE = 20
 MAX_PAGE = 10_000  # the directory's deepest page
-SEARCH_PARAMETERS = ("q", "stage", "region", "specialty", "mentors")
+SEARCH_PARAMETERS = ("q", "stage", "region", "specialty", "mentors", "department", "site")
 
 
 @dataclass(frozen=True)
@@ -132,13 +135,21 @@ def directory() -> ResponseReturnValue:
         region=args.get("region", "") if args.get("region") in REGIONS else "",
         specialty=args.get("specialty", "") if args.get("specialty") in SPECIALTIES else "",
         mentors_only=args.get("mentors") == "1",
+        department=_place(args.get("department")),
+        site=_place(args.get("site")),
     )
     page = paginate(
         directory_select(query), page=parse_page(args.get("page"), last=MAX_PAGE), per_page=PER_PAGE
     )
+    # "Who can help with…": on the first page, members with "ask me about" entries among the results.
+    helpers = list(db.session.scalars(helpers_select(directory_select(query)))) if page.page == 1 else []
     context = {
         "query": query,
         "page": page,
+        "helpers": helpers,
+        "help_matches": {
+            person.id: matching_topics(person.profile.help_topics, query.text) for person in helpers
+        },
         # Only the search's own parameters go into the page links.
         "page_args": {key: args[key] for key in SEARCH_PARAMETERS if args.get(key)},
     }
@@ -148,6 +159,12 @@ def directory() -> ResponseReturnValue:
             "profiles/_results.html", status_message=found, headers={"Vary": "HX-Target"}, **context
         )
     return render_template("profiles/directory.html", **context), 200, {"Vary": "HX-Target"}
+
+
+def _place(raw: str | None) -> str:
+    """A department or site filter: trimmed and short; text with control characters filters nothing."""
+    value = (raw or "").strip()[: limits.DEPARTMENT]
+    return "" if control_character(value) else value
 
 
 @bp.get("/people/<int:user_id>")
