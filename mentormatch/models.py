@@ -6,6 +6,7 @@ from mentormatch.core.changes import MatchingChange
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.models import Digest
 from mentormatch.matching.models import Dismissal, MatchingState
+from mentormatch.mentoring.introduction_models import Introduction
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentoring.pair_models import Goal, Meeting, Message, PairNote, Reader
 from mentormatch.mentors.models import MentorApplication, MentorExclusion
@@ -26,6 +27,7 @@ __all__ = [
     "Digest",
     "Dismissal",
     "Goal",
+    "Introduction",
     "MatchingChange",
     "MatchingRound",
     "MatchingState",
