@@ -92,4 +92,5 @@ class Introduction(db.Model):
         return "Didn't lead to a connection"
 
     def __repr__(self) -> str:
-        return f"<Introduction {self.id} by {self.introducer_id}: {self.first_id}+{self.second_id} {self.status}>"
+        pair = f"{self.first_id}+{self.second_id}"
+        return f"<Introduction {self.id} by {self.introducer_id}: {pair} {self.status}>"
