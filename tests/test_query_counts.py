@@ -20,6 +20,7 @@ from mentormatch.core.audit import record
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.digests.content import build_digests
+from mentormatch.mentoring.introduction_models import Introduction
 from mentormatch.mentoring.models import MENTORING, PEER, Connection, MentoringRequest
 from mentormatch.rounds.models import MatchingRound
 from mentormatch.rounds.service import create_round, run_round
@@ -111,6 +112,38 @@ def _connections(scene: Scene, n: int) -> None:
                 db.session.commit()
 
 
+def add_introduction(app: Flask, introducer: int, a: int, b: int, status: str = "open") -> None:
+    with app.app_context():
+        now = utcnow()
+        first, second = sorted((a, b))
+        db.session.add(
+            Introduction(
+                introducer_id=introducer,
+                first_id=first,
+                second_id=second,
+                note="You should meet.",
+                status=status,
+                expires_at=now + timedelta(days=30),
+            )
+        )
+        db.session.commit()
+
+
+def _introductions(scene: Scene, n: int) -> None:
+    for i in range(n):
+        if i % 3 == 0:
+            add_introduction(scene.app, member(scene.app), scene.me, member(scene.app))  # waiting
+        elif i % 3 == 1:
+            add_introduction(scene.app, scene.me, member(scene.app), member(scene.app))  # made
+        else:
+            add_introduction(scene.app, member(scene.app), scene.me, member(scene.app), "expired")
+
+
+def _introductions_waiting(scene: Scene, n: int) -> None:
+    for _ in range(n):
+        add_introduction(scene.app, member(scene.app), scene.me, member(scene.app))
+
+
 def _members(scene: Scene, n: int) -> None:
     for _ in range(n):
         member(scene.app, interests=["cycling"])
@@ -163,6 +196,9 @@ def _round(scene: Scene, n: int) -> None:
 
 PAGES = {
     "dashboard": Page(lambda s: "/", _received),
+    "dashboard introductions": Page(lambda s: "/", _introductions_waiting),
+    "introductions": Page(lambda s: "/introductions", _introductions),
+    "introduce": Page(lambda s: "/introductions/new", _connections),
     "matches": Page(lambda s: "/matches", _mentors),
     "matches peers": Page(lambda s: "/matches?tab=peers", _members),
     "matches tab fragment": Page(

@@ -49,6 +49,7 @@ from mentormatch.mentoring.introduction_models import (
 from mentormatch.mentoring.lists import connections_for
 from mentormatch.mentoring.models import Connection
 from mentormatch.profiles.listing import is_listed
+from mentormatch.profiles.people import attach_people
 
 ANSWER_WITHIN = timedelta(days=30)
 
@@ -265,21 +266,24 @@ def _with_people(query):
     )
 
 
+PEOPLE = ("introducer", "first", "second")
+
+
 def introductions_for(user: User) -> dict[str, list[Introduction]]:
     """This person's introductions: waiting for their answer, the rest of those made to them, and
     those they made (newest first, the latest 50 of each)."""
     in_pair = or_(Introduction.first_id == user.id, Introduction.second_id == user.id)
     to_me = db.session.scalars(
-        _with_people(select(Introduction).where(in_pair).order_by(Introduction.id.desc()).limit(50))
+        select(Introduction).where(in_pair).order_by(Introduction.id.desc()).limit(50)
     ).all()
     made = db.session.scalars(
-        _with_people(
-            select(Introduction)
-            .where(Introduction.introducer_id == user.id)
-            .order_by(Introduction.id.desc())
-            .limit(50)
-        )
+        select(Introduction)
+        .where(Introduction.introducer_id == user.id)
+        .order_by(Introduction.id.desc())
+        .limit(50)
     ).all()
+    # Everyone the page names, with their profiles, in one go: no lazy load per row.
+    attach_people([*to_me, *made], *PEOPLE)
     waiting = [i for i in to_me if i.is_open and i.answer_of(user) is None]
     return {"waiting": waiting, "to_me": [i for i in to_me if i not in waiting], "made": list(made)}
 

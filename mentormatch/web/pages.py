@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.matching.service import SuggestedPerson, suggestions_of_kinds
+from mentormatch.mentoring import introductions
 from mentormatch.mentoring.lists import connections_for, waiting_for
 from mentormatch.mentoring.pairs import pair_summaries
 from mentormatch.profiles.service import profile_strength
@@ -83,12 +84,15 @@ def dashboard_matches(user: User) -> dict:
     if not user.is_verified or profile is None or profile.onboarded_at is None:
         return {"show_matches": False}
     waiting, waiting_count = waiting_for(user, WAITING_SHOWN)
+    introduced, introduced_count = introductions.waiting_for(user, WAITING_SHOWN)
     return {
         "show_matches": True,
         "pairs": pair_summaries(user, connections_for(user)),
         "top": top_suggestions(user),
         "waiting": waiting,
         "waiting_count": waiting_count,
+        "introductions_waiting": introduced,
+        "introductions_waiting_count": introduced_count,
         "waiting_check_ins": waiting_check_ins(user),
     }
 
