@@ -11,8 +11,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from mentormatch.accounts.models import User
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
+from mentormatch.digests.content import build_digests
+from mentormatch.digests.rendering import render_digest
+from mentormatch.digests.sending import queue_due_digests
 from mentormatch.mentoring.introduction_models import Introduction
 from mentormatch.mentoring.models import Connection
 from tests.factories import make_member
@@ -259,3 +263,66 @@ def test_both_accepting_at_once_make_exactly_one_connection_on_postgresql(pg_app
     assert rows(app) == [("connected", "accepted", "accepted")]
     assert peer_connections(app) == 1
     assert [m.kind for m in outbox(app, TOM)] == ["introduction_worked"]
+
+
+def _digest(app, user_id: int, now=None):
+    with app.app_context():
+        [content] = build_digests([db.session.get(User, user_id)], now or utcnow())
+        return content, render_digest(content)
+
+
+def test_the_digest_lists_introductions_waiting_for_your_answer_once(app):
+    ids = people(app)
+    assert introduce(signed_in(app, TOM), ids["priya"], ids["sam"]).status_code == 303
+    content, email = _digest(app, ids["priya"])
+    assert [(i.introducer_name, i.other_name) for i in content.introductions] == [("Tom Okafor", "Sam Lee")]
+    assert email.subject.startswith("1 introduction to answer")
+    assert "INTRODUCTIONS WAITING FOR YOUR ANSWER" in email.text
+    assert "Tom Okafor would like you to meet Sam Lee (29 days left to answer)" in email.text
+    assert "http://localhost/introductions" in email.text and "Answer your introductions" in email.html
+    # The introducer has nothing to answer; once Priya has answered, hers goes too.
+    assert _digest(app, ids["tom"])[0].introductions == []
+    assert answer(signed_in(app, PRIYA), 1, True).status_code == 303
+    assert _digest(app, ids["priya"])[0].introductions == []
+    assert [i.other_name for i in _digest(app, ids["sam"])[0].introductions] == ["Priya Shah"]
+    # Only what is new since the last digest: a digest sent after it was made no longer lists it.
+    with app.app_context():
+        user = db.session.get(User, ids["sam"])
+        user.digest_opt_in, user.digest_frequency, user.digest_consent_at = True, "daily", utcnow()
+        db.session.commit()
+        assert queue_due_digests(utcnow()).queued >= 1
+    assert _digest(app, ids["sam"], utcnow() + timedelta(days=1))[0].introductions == []
+
+
+def test_a_decline_is_in_no_digest(app):
+    ids = people(app)
+    assert introduce(signed_in(app, TOM), ids["priya"], ids["sam"]).status_code == 303
+    assert answer(signed_in(app, SAM), 1, False).status_code == 303
+    for who in ("tom", "priya", "sam"):
+        content, email = _digest(app, ids[who])
+        assert content.introductions == []
+        assert "declin" not in (email.text + email.html).lower()
+
+
+def test_the_introduction_emails_read_well(app):
+    ids = people(app)
+    tom = signed_in(app, TOM)
+    assert (
+        introduce(
+            tom, ids["priya"], ids["sam"], "Priya, meet Sam <3: both applying for cardiology & IMT."
+        ).status_code
+        == 303
+    )
+    [made] = outbox(app, PRIYA)
+    assert made.subject == "Tom Okafor would like you to meet Sam Lee"
+    assert "Priya, meet Sam <3: both applying for cardiology & IMT." in made.text_body
+    assert "Sam &lt;3" in made.html_body and "cardiology &amp; IMT" in made.html_body
+    assert "http://localhost/introductions" in made.text_body and "nobody is told who" in made.text_body
+    assert answer(signed_in(app, PRIYA), 1, True).status_code == 303
+    assert answer(signed_in(app, SAM), 1, True).status_code == 303
+    [worked] = outbox(app, TOM)
+    assert worked.subject == "Your introduction connected Priya Shah and Sam Lee"
+    assert "Hello Tom," in worked.text_body and "http://localhost/introductions" in worked.text_body
+    connected = next(m for m in outbox(app, SAM) if m.kind == "introduction_connected")
+    assert connected.subject == "You and Priya Shah are now connected"
+    assert "http://localhost/connections" in connected.text_body

@@ -263,13 +263,15 @@ def test_a_digest_is_built_with_as_many_statements_for_30_rows_as_for_1(app, sce
         with statements_sent(app) as sent, app.app_context():
             user = db.session.scalar(select(User).where(User.id == scene.me))
             [content] = build_digests([user], utcnow())
-        assert content.received and content.connections  # it lists what was added
+        assert content.received and content.connections and content.introductions  # what was added
         return sent
 
     _received(scene, 1)
     add_connection(app, member(app), scene.me)
+    _introductions_waiting(scene, 1)
     one = statements_of_build()
     _received(scene, 29)
+    _introductions_waiting(scene, 29)
     for _ in range(29):
         add_connection(app, member(app), scene.me)
     thirty = statements_of_build()
