@@ -22,6 +22,7 @@ from mentormatch.core.extensions import db
 from mentormatch.digests.content import build_digests
 from mentormatch.mentoring.introduction_models import Introduction
 from mentormatch.mentoring.models import MENTORING, PEER, Connection, MentoringRequest
+from mentormatch.profiles.models import Profile
 from mentormatch.rounds.models import MatchingRound
 from mentormatch.rounds.service import create_round, run_round
 from tests.factories import make_member
@@ -163,6 +164,23 @@ def _person_with_tags(scene: Scene, n: int) -> None:
     )
 
 
+def _contributions(scene: Scene, n: int) -> None:
+    """The profile shown: a mentor who shows what they paid forward, with n more of each."""
+    if "person" not in scene.extra:
+        scene.extra["person"] = mentor(scene.app)
+        with scene.app.app_context():
+            db.session.get(Profile, scene.extra["person"]).shows_contributions = True
+            db.session.commit()
+    person = scene.extra["person"]
+    for _ in range(n):
+        mentee, a, b = member(scene.app), member(scene.app), member(scene.app)
+        with scene.app.app_context():
+            db.session.add(Connection(kind=MENTORING, first_id=person, second_id=mentee))
+            db.session.commit()
+        add_introduction(scene.app, person, a, b, "connected")
+        add_request(scene.app, a, person, status="accepted")
+
+
 def _applications(scene: Scene, n: int) -> None:
     for _ in range(n):
         member(scene.app, stage="consultant", mentor="pending", offers=["exams"])
@@ -212,6 +230,7 @@ PAGES = {
         lambda s: "/people?q=cardiology", _members, headers={**HTMX, "HX-Target": "results"}
     ),
     "profile": Page(lambda s: f"/people/{s.extra['person']}", _person_with_tags),
+    "profile paying it forward": Page(lambda s: f"/people/{s.extra['person']}", _contributions),
     "settings": Page(lambda s: "/settings", _connections),
     "mentor status": Page(lambda s: "/mentor", _connections),
     "admin mentors": Page(lambda s: "/admin/mentors", _applications, as_admin=True),
