@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.mentoring.contributions import contributions_of
@@ -12,8 +14,10 @@ from mentormatch.mentoring.introduction_models import Introduction
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentoring.pair_models import QuickQuestion
 from mentormatch.profiles.models import Profile
+from mentormatch.reports.connectors import connectors
 from tests.factories import make_member
 from tests.helpers import outbox, submit
+from tests.query_count import statements_sent
 from tests.test_mentoring_pages import signed_in
 from tests.test_profiles import ABOUT, LOOKING
 
@@ -144,3 +148,71 @@ def test_no_invitation_without_a_mentor_or_when_moving_down(app):
     priya = signed_in(app, PRIYA)
     assert _stage(priya, "medical_student").status_code in (302, 303)  # no change
     assert [m for m in outbox(app) if m.kind == "near_peer_invitation"] == []
+
+
+def test_the_connectors_report_and_its_csv(app):
+    ids = tom_has_helped(app)
+    make_member(app, "Helen Carter", email="helen@example.org", admin=True)
+    with app.app_context():
+        table = connectors()
+    assert table.rows[0] == ("Tom Okafor", 2, 1, 2, 2)
+    assert all(row[0] != "Priya" for row in table.rows)  # nothing given yet: not listed
+    admin = signed_in(app, "helen@example.org")
+    page = admin.get("/admin/reports").get_data(as_text=True)
+    assert 'id="connectors-title"' in page and "Tom Okafor" in page.split('id="connectors-title"')[1]
+    csv_text = admin.get("/admin/reports/connectors.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[:2] == [
+        "\ufeffMember,Introductions made,Introductions that led to a connection,People mentored,Helped",
+        "Tom Okafor,2,1,2,2",
+    ]
+    assert ids  # the people above are the ones counted
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "admin"])
+def test_only_admins_see_the_connectors(app, role):
+    tom_has_helped(app)
+    make_member(app, "Helen Carter", email="helen@example.org", admin=True)
+    client = {
+        "anonymous": app.test_client,
+        "member": lambda: signed_in(app, PRIYA),
+        "admin": lambda: signed_in(app, "helen@example.org"),
+    }[role]()
+    response = client.get("/admin/reports/connectors.csv")
+    if role == "admin":
+        assert response.status_code == 200 and "Tom Okafor" in response.get_data(as_text=True)
+    else:
+        assert response.status_code in (302, 401, 403, 404)
+        assert "Tom Okafor" not in response.get_data(as_text=True)
+
+
+def test_the_connectors_report_takes_as_many_statements_for_30_connectors_as_for_1(app):
+    def connector() -> None:
+        person, mentee, a, b = (make_member(app) for _ in range(4))
+        with app.app_context():
+            db.session.add_all(
+                [
+                    Connection(kind="mentoring", first_id=person, second_id=mentee),
+                    Introduction(
+                        introducer_id=person,
+                        first_id=min(a, b),
+                        second_id=max(a, b),
+                        note="Meet",
+                        status="connected",
+                        expires_at=utcnow(),
+                    ),
+                ]
+            )
+            db.session.commit()
+
+    def statements() -> list[str]:
+        with statements_sent(app) as sent, app.app_context():
+            rows = connectors().rows
+        return sent, rows
+
+    connector()
+    one, rows = statements()
+    assert len(rows) == 1
+    for _ in range(29):
+        connector()
+    thirty, rows = statements()
+    assert len(rows) == 30 and len(thirty) == len(one)
