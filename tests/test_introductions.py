@@ -326,3 +326,46 @@ def test_the_introduction_emails_read_well(app):
     connected = next(m for m in outbox(app, SAM) if m.kind == "introduction_connected")
     assert connected.subject == "You and Priya Shah are now connected"
     assert "http://localhost/connections" in connected.text_body
+
+
+def test_the_demo_has_introductions_in_every_state_and_priya_can_accept_hers(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--users", "300"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        found = db.session.scalars(select(Introduction)).all()
+        assert {i.status for i in found} >= {"open", "connected", "declined", "expired"}
+        for introduction in found:  # the introducer was connected to both when they introduced them
+            theirs = {
+                c.other(introduction.introducer).id
+                for c in db.session.scalars(
+                    select(Connection).where(
+                        (Connection.first_id == introduction.introducer_id)
+                        | (Connection.second_id == introduction.introducer_id)
+                    )
+                )
+            }
+            assert {introduction.first_id, introduction.second_id} <= theirs
+    priya = signed_in_demo(app, "student@demo.mentormatch.example")
+    dashboard = priya.get("/").get_data(as_text=True)
+    assert (
+        "Introductions waiting for your answer" in dashboard
+        and "Tom Okafor</strong> would like you to meet" in dashboard
+    )
+    page = priya.get("/introductions").get_data(as_text=True)
+    [introduction_id] = re.findall(r'action="/introductions/(\d+)/accept"', page)
+    token = csrf_from(page)
+    assert (
+        priya.post(f"/introductions/{introduction_id}/accept", data={"csrf_token": token}).status_code == 303
+    )
+    tom = signed_in_demo(app, "mentor@demo.mentormatch.example")
+    with app.app_context():
+        tom_id = db.session.scalar(select(User.id).where(User.email == "mentor@demo.mentormatch.example"))
+    assert "Paying it forward" in priya.get(f"/people/{tom_id}").get_data(as_text=True)
+    made = tom.get("/introductions").get_data(as_text=True).split('id="made-title"')[1]
+    assert "Priya Shah and" in made or "and Priya Shah" in made
+
+
+def signed_in_demo(app, email: str):
+    client = app.test_client()
+    assert submit(client, "/auth/login", {"email": email, "password": "mentormatch-demo"}).status_code == 303
+    return client
