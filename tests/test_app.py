@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, insert, inspect, text
 
 from mentormatch import create_app
 from mentormatch.accounts.models import User
@@ -22,7 +22,7 @@ from mentormatch.core.database import alembic_include_object
 from mentormatch.core.extensions import db
 from mentormatch.core.htmx import HTMX_INTEGRITY, HTMX_URL, HTMX_VERSION
 from mentormatch.mentors.models import MentorApplication
-from mentormatch.profiles.models import Profile
+from mentormatch.profiles.models import Profile, ProfileSpecialty
 from tests.conftest import POSTGRES_URL, make_test_config
 from tests.helpers import ROLES, csrf_from
 
@@ -159,18 +159,29 @@ def test_migration_0005_gives_each_waiting_mentor_an_application_once(tmp_path):
     app = create_app(make_test_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
     cli = app.test_cli_runner()
     assert cli.invoke(args=["db", "upgrade", "0004"]).exit_code == 0
-    # At 0004 these tables are as the models are today (0005 only adds audit_entry.actor).
+    # At 0004 the accounts are as the models are today (0005 only adds audit_entry.actor); profiles
+    # have gained columns since, so they are written with the columns they had then.
     with app.app_context():
         people = [
             User(email=f"old{number}@example.org", name="Dr Old", career_stage="consultant")
             for number in range(3)
         ]
-        for person, status in zip(people, ("pending", "approved", "pending"), strict=True):
-            person.profile = Profile(
-                offers_mentoring=True, mentor_status=status, mentor_capacity=3, registration_number="1234567"
-            )
-        people[0].profile.specialties = ["cardiology"]
         db.session.add_all(people)
+        db.session.flush()
+        db.session.execute(
+            insert(Profile),
+            [
+                {
+                    "user_id": person.id,
+                    "offers_mentoring": True,
+                    "mentor_status": status,
+                    "mentor_capacity": 3,
+                    "registration_number": "1234567",
+                }
+                for person, status in zip(people, ("pending", "approved", "pending"), strict=True)
+            ],
+        )
+        db.session.add(ProfileSpecialty(user_id=people[0].id, code="cardiology"))
         db.session.flush()
         db.session.add(
             MentorApplication(

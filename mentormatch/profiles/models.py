@@ -87,7 +87,8 @@ class Profile(db.Model):
     # so two acceptances racing for the last place cannot both win.
     mentor_places_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     # Pay it forward: the member agreed to show how many people they introduced, mentored and helped.
-    shows_contributions: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # No Python default: rows written by older code (and its tests) leave it to the database.
+    shows_contributions: Mapped[bool] = mapped_column(server_default="0")
     # The career stage a near-peer invitation (mentor the stage you left) was last sent for: once each.
     near_peer_invited_for: Mapped[str | None] = mapped_column(String(40))
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
