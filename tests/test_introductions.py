@@ -12,6 +12,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from mentormatch.accounts.models import User
+from mentormatch.accounts.privacy import export_personal_data
+from mentormatch.accounts.service import delete_account
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.digests.content import build_digests
@@ -315,6 +317,7 @@ def test_the_introduction_emails_read_well(app):
     )
     [made] = outbox(app, PRIYA)
     assert made.subject == "Tom Okafor would like you to meet Sam Lee"
+    assert "meet Sam Lee (Medical student). Tom wrote to you both:" in made.text_body
     assert "Priya, meet Sam <3: both applying for cardiology & IMT." in made.text_body
     assert "Sam &lt;3" in made.html_body and "cardiology &amp; IMT" in made.html_body
     assert "http://localhost/introductions" in made.text_body and "nobody is told who" in made.text_body
@@ -369,3 +372,17 @@ def signed_in_demo(app, email: str):
     client = app.test_client()
     assert submit(client, "/auth/login", {"email": email, "password": "mentormatch-demo"}).status_code == 303
     return client
+
+
+def test_a_deleted_account_takes_its_introductions_with_it(app):
+    ids = people(app)
+    assert introduce(signed_in(app, TOM), ids["priya"], ids["sam"]).status_code == 303
+    with app.app_context():
+        download = export_personal_data(db.session.get(User, ids["priya"]))
+        assert download["introductions"][0]["note"] == NOTE
+        assert download["introductions"][0]["your_answer"] is None
+        delete_account(db.session.get(User, ids["tom"]))
+        db.session.commit()
+    assert rows(app) == []
+    page = signed_in(app, SAM).get("/introductions").get_data(as_text=True)
+    assert "No introductions are waiting for your answer." in page

@@ -9,8 +9,9 @@ entry and the matching change join the same transaction. The caller commits.
 What happens when:
 - the two connect some other way meanwhile: the second "yes" finds them connected, and the
   introduction closes as already connected (no second connection);
-- one of the two can no longer connect (account closed or suspended, profile unlisted): the second
-  "yes" closes it as didn't lead to a connection; a closed account's introductions go with it;
+- one of the two can no longer connect (account suspended, profile unlisted): the second "yes"
+  closes it as didn't lead to a connection; a deleted account's introductions are deleted with it
+  (made by them or to them);
 - the introducer ends a connection with one of them afterwards: the introduction stands (the two
   answer for themselves);
 - nobody answers within 30 days: `flask requests expire` closes it (expired).
@@ -22,12 +23,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from mentormatch.accounts.models import User
-from mentormatch.accounts.signals import personal_data_requested
+from mentormatch.accounts.signals import account_deleting, personal_data_requested
 from mentormatch.core import audit
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
@@ -341,3 +342,18 @@ def _export_introductions(user: User) -> dict:
             for row in rows
         ]
     }
+
+
+@account_deleting.connect
+def _forget_introductions(user: User) -> None:
+    """A deleted account's introductions go: those they made (their notes), and those made to them
+    (the other person's simply disappears, as an expired one would)."""
+    db.session.execute(
+        delete(Introduction).where(
+            or_(
+                Introduction.introducer_id == user.id,
+                Introduction.first_id == user.id,
+                Introduction.second_id == user.id,
+            )
+        )
+    )
