@@ -132,6 +132,11 @@ def test_nobody_learns_who_declined(app, decliner):
         assert not re.search(r"declin", clients[who].get("/").get_data(as_text=True), re.IGNORECASE)
     for email in outbox(app):
         assert "declin" not in (email.text_body + email.html_body).lower()
+    # The other person's row, as htmx swaps it in when they answer again, says no more.
+    fragment = answer(clients[other], 1, True, headers=HTMX)
+    assert fragment.status_code == 409
+    assert "lead to a connection" in fragment.get_data(as_text=True)
+    assert "declin" not in fragment.get_data(as_text=True).lower()
 
 
 @pytest.mark.parametrize(
