@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
         connections,
         digests,
         helping,
+        introductions,
         matching,
         meetings,
         mentoring,
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         record,
         checkins,
         questions,
+        introductions,
         mentors,
         digests,
     ):
@@ -130,7 +132,7 @@ def _connect_listeners() -> None:
     happen to import. (Blinker calls receivers in no set order: none may depend on another.)"""
     from mentormatch.digests import privacy  # noqa: F401
     from mentormatch.matching import service  # noqa: F401
-    from mentormatch.mentoring import closing, lists, pairs  # noqa: F401
+    from mentormatch.mentoring import closing, introductions, lists, near_peer, pairs  # noqa: F401
     from mentormatch.mentors import service as mentors_service  # noqa: F401
     from mentormatch.mentors import standing  # noqa: F401
     from mentormatch.profiles import service as profiles_service  # noqa: F401

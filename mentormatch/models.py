@@ -6,6 +6,7 @@ from mentormatch.core.changes import MatchingChange
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.models import Digest
 from mentormatch.matching.models import Dismissal, LearnedBlend, MatchingState
+from mentormatch.mentoring.introduction_models import Introduction
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentoring.pair_models import Goal, Meeting, Message, PairNote, Reader
 from mentormatch.mentors.models import MentorApplication, MentorExclusion
@@ -28,6 +29,7 @@ __all__ = [
     "Dismissal",
     "Goal",
     "HelpTopic",
+    "Introduction",
     "LearnedBlend",
     "MatchingChange",
     "MatchingRound",

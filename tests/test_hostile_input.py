@@ -148,6 +148,7 @@ def app_config() -> dict:
             "RATELIMIT_RESET",
             "RATELIMIT_ASK",
             "RATELIMIT_MESSAGE",
+            "RATELIMIT_INTRODUCE",
         )
     }
 

@@ -198,6 +198,7 @@ def test_requests_expire_reminds_and_expires_once(app, runner, programme):
     assert result.output == (
         "Requests: 1 reminder sent, 2 expired.\n"
         "Nudges: 0 after 3 days, 0 quiet connections prompted.\n"
+        "Introductions: 0 expired.\n"
         "Check-ins: 0 due, 0 emailed.\n"
         "Messages: 0 waiting notifications sent.\n"
     )
@@ -222,6 +223,7 @@ def test_requests_expire_reminds_and_expires_once(app, runner, programme):
     assert again.output == (
         "Requests: 0 reminders sent, 0 expired.\n"
         "Nudges: 0 after 3 days, 0 quiet connections prompted.\n"
+        "Introductions: 0 expired.\n"
         "Check-ins: 0 due, 0 emailed.\n"
         "Messages: 0 waiting notifications sent.\n"
     )

@@ -20,7 +20,9 @@ from mentormatch.core.audit import record
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.digests.content import build_digests
+from mentormatch.mentoring.introduction_models import Introduction
 from mentormatch.mentoring.models import MENTORING, PEER, Connection, MentoringRequest
+from mentormatch.profiles.models import Profile
 from mentormatch.rounds.models import MatchingRound
 from mentormatch.rounds.service import create_round, run_round
 from tests.factories import make_member
@@ -111,6 +113,38 @@ def _connections(scene: Scene, n: int) -> None:
                 db.session.commit()
 
 
+def add_introduction(app: Flask, introducer: int, a: int, b: int, status: str = "open") -> None:
+    with app.app_context():
+        now = utcnow()
+        first, second = sorted((a, b))
+        db.session.add(
+            Introduction(
+                introducer_id=introducer,
+                first_id=first,
+                second_id=second,
+                note="You should meet.",
+                status=status,
+                expires_at=now + timedelta(days=30),
+            )
+        )
+        db.session.commit()
+
+
+def _introductions(scene: Scene, n: int) -> None:
+    for i in range(n):
+        if i % 3 == 0:
+            add_introduction(scene.app, member(scene.app), scene.me, member(scene.app))  # waiting
+        elif i % 3 == 1:
+            add_introduction(scene.app, scene.me, member(scene.app), member(scene.app))  # made
+        else:
+            add_introduction(scene.app, member(scene.app), scene.me, member(scene.app), "expired")
+
+
+def _introductions_waiting(scene: Scene, n: int) -> None:
+    for _ in range(n):
+        add_introduction(scene.app, member(scene.app), scene.me, member(scene.app))
+
+
 def _members(scene: Scene, n: int) -> None:
     for _ in range(n):
         member(scene.app, interests=["cycling"])
@@ -128,6 +162,23 @@ def _person_with_tags(scene: Scene, n: int) -> None:
     scene.extra["person"] = member(
         scene.app, stage="consultant", mentor=True, interests=[f"hobby {i}" for i in range(total)]
     )
+
+
+def _contributions(scene: Scene, n: int) -> None:
+    """The profile shown: a mentor who shows what they paid forward, with n more of each."""
+    if "person" not in scene.extra:
+        scene.extra["person"] = mentor(scene.app)
+        with scene.app.app_context():
+            db.session.get(Profile, scene.extra["person"]).shows_contributions = True
+            db.session.commit()
+    person = scene.extra["person"]
+    for _ in range(n):
+        mentee, a, b = member(scene.app), member(scene.app), member(scene.app)
+        with scene.app.app_context():
+            db.session.add(Connection(kind=MENTORING, first_id=person, second_id=mentee))
+            db.session.commit()
+        add_introduction(scene.app, person, a, b, "connected")
+        add_request(scene.app, a, person, status="accepted")
 
 
 def _applications(scene: Scene, n: int) -> None:
@@ -163,6 +214,9 @@ def _round(scene: Scene, n: int) -> None:
 
 PAGES = {
     "dashboard": Page(lambda s: "/", _received),
+    "dashboard introductions": Page(lambda s: "/", _introductions_waiting),
+    "introductions": Page(lambda s: "/introductions", _introductions),
+    "introduce": Page(lambda s: "/introductions/new", _connections),
     "matches": Page(lambda s: "/matches", _mentors),
     "matches peers": Page(lambda s: "/matches?tab=peers", _members),
     "matches tab fragment": Page(
@@ -176,6 +230,7 @@ PAGES = {
         lambda s: "/people?q=cardiology", _members, headers={**HTMX, "HX-Target": "results"}
     ),
     "profile": Page(lambda s: f"/people/{s.extra['person']}", _person_with_tags),
+    "profile paying it forward": Page(lambda s: f"/people/{s.extra['person']}", _contributions),
     "settings": Page(lambda s: "/settings", _connections),
     "mentor status": Page(lambda s: "/mentor", _connections),
     "admin mentors": Page(lambda s: "/admin/mentors", _applications, as_admin=True),
@@ -227,13 +282,15 @@ def test_a_digest_is_built_with_as_many_statements_for_30_rows_as_for_1(app, sce
         with statements_sent(app) as sent, app.app_context():
             user = db.session.scalar(select(User).where(User.id == scene.me))
             [content] = build_digests([user], utcnow())
-        assert content.received and content.connections  # it lists what was added
+        assert content.received and content.connections and content.introductions  # what was added
         return sent
 
     _received(scene, 1)
     add_connection(app, member(app), scene.me)
+    _introductions_waiting(scene, 1)
     one = statements_of_build()
     _received(scene, 29)
+    _introductions_waiting(scene, 29)
     for _ in range(29):
         add_connection(app, member(app), scene.me)
     thirty = statements_of_build()

@@ -45,6 +45,7 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_SIGNUP": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
     "RATELIMIT_ASK": "20 per hour",  # requests sent (mentoring or peer) per signed-in member
+    "RATELIMIT_INTRODUCE": "10 per hour;30 per day",  # introductions made per signed-in member
     "RATELIMIT_MESSAGE": "60 per hour",  # messages, meetings, goals and notes posted per signed-in member
     "DATABASE_RETRY_AFTER": 30,  # seconds the 503 page asks a client to wait while the database is away
     "PROXY_FIX_X_FOR": 0,  # proxies in front of the app whose X-Forwarded-For to trust

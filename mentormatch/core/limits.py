@@ -22,6 +22,7 @@ MAX_TAG_LENGTH = 40
 MIN_CAPACITY, MAX_CAPACITY = 1, 10
 MAX_AVAILABILITY_HOURS = 40
 REQUEST_MESSAGE = 1000
+INTRODUCTION_NOTE = 1000  # the note with a warm introduction
 REASON = 500  # declining a request, ending a connection
 MESSAGE = 5000  # one message in a pair's conversation
 NOTE = 5000  # a person's private notes, or a pair's shared notes

@@ -18,6 +18,7 @@ from mentormatch.core.views import absolute_url
 from mentormatch.demo.checkins import seed_check_ins
 from mentormatch.demo.generate import generate_people
 from mentormatch.demo.helping import NAMED_HELPERS, NAMED_HELPERS_FROM, with_help_topics
+from mentormatch.demo.introductions import seed_introductions
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.demo.mentoring import seed_mentoring
 from mentormatch.demo.pairs import seed_pairs
@@ -68,11 +69,13 @@ def seed_demo_command(count: int, seed: int) -> None:
         made = seed_mentoring(Random(seed), now)  # noqa: S311
         together = seed_pairs(Random(seed), now)  # noqa: S311
         together |= seed_check_ins(Random(seed), now)  # noqa: S311
+        together |= seed_introductions(Random(seed), now)  # noqa: S311
         db.session.commit()
         click.echo(
             f"Seeded {count} demo members (seed {seed}) with {made['requests']} requests and "
             f"{made['connections']} connections ({together['messages']} messages, {together['meetings']} "
-            f"meetings, {together['goals']} goals, {together['check_ins']} check-ins) in "
+            f"meetings, {together['goals']} goals, {together['check_ins']} check-ins, "
+            f"{together['introductions']} introductions) in "
             f"{time.perf_counter() - started:.1f} s."
         )
     _print_logins()

@@ -2,7 +2,8 @@
 
 New means: suggested mentors and peers never shown in an earlier digest (up to three of each,
 from their current top ten); requests waiting for their answer and their own pending requests
-made since the last digest; connections started since; unread messages sent since (unread.py);
+made since the last digest; connections started since; introductions made since that wait for
+their answer; unread messages sent since (unread.py);
 for admins, mentor applications that were not already waiting last time. Built for many people
 at once (a few queries in all), so 10,000 digests need no query per person.
 """
@@ -20,6 +21,7 @@ from mentormatch.core.vocabulary import STAGE_BY_CODE
 from mentormatch.digests.items import (
     ConnectionItem,
     DigestContent,
+    IntroductionItem,
     RequestItem,
     SuggestedItem,
     days_left,
@@ -28,6 +30,7 @@ from mentormatch.digests.models import Digest
 from mentormatch.digests.periods import FIRST_LOOK_BACK, period_key
 from mentormatch.digests.unread import add_unread
 from mentormatch.matching.service import all_suggestions, suggestions_for, top_percent
+from mentormatch.mentoring.introduction_models import OPEN, Introduction
 from mentormatch.mentoring.models import PENDING, Connection, MentoringRequest
 from mentormatch.profiles.models import MentorStatus, Profile
 
@@ -146,6 +149,7 @@ def build_digests(
     _add_suggestions(users, contents, suggestions)
     _add_requests(contents, wanted, earliest, now)
     _add_connections(contents, wanted, earliest)
+    _add_introductions(contents, wanted, earliest, now)
     add_unread(contents, wanted, earliest)
     admins = [user for user in users if user.is_admin]
     if admins:
@@ -250,4 +254,47 @@ def _add_connections(contents: dict[int, DigestContent], wanted: set[int], earli
             role = "peer" if row.kind == "peer" else ("mentee" if reader == row.first_id else "mentor")
             content.connections.append(
                 ConnectionItem(id=row.id, role=role, other_id=other, other_name=people.get(other, ("",))[0])
+            )
+
+
+def _add_introductions(
+    contents: dict[int, DigestContent], wanted: set[int], earliest: datetime, now: datetime
+) -> None:
+    """Introductions made since the last digest that still wait for the reader's own answer."""
+    rows = db.session.execute(
+        select(
+            Introduction.id,
+            Introduction.introducer_id,
+            Introduction.first_id,
+            Introduction.second_id,
+            Introduction.first_answer,
+            Introduction.second_answer,
+            Introduction.created_at,
+            Introduction.expires_at,
+        )
+        .where(Introduction.status == OPEN, Introduction.created_at > earliest, Introduction.expires_at > now)
+        .order_by(Introduction.expires_at, Introduction.id)
+    ).all()
+    mine = [row for row in rows if row.first_id in wanted or row.second_id in wanted]
+    if not mine:
+        return
+    people = _people(
+        {row.introducer_id for row in mine} | {row.first_id for row in mine} | {row.second_id for row in mine}
+    )
+    for row in mine:
+        for reader, other, answer in (
+            (row.first_id, row.second_id, row.first_answer),
+            (row.second_id, row.first_id, row.second_answer),
+        ):
+            content = contents.get(reader)
+            if content is None or answer is not None or row.created_at <= content.since:
+                continue
+            content.introductions.append(
+                IntroductionItem(
+                    id=row.id,
+                    introducer_name=people.get(row.introducer_id, ("",))[0],
+                    other_id=other,
+                    other_name=people.get(other, ("",))[0],
+                    days_left=days_left(row.expires_at, now),
+                )
             )

@@ -42,6 +42,17 @@ class ConnectionItem:
 
 
 @dataclass(frozen=True)
+class IntroductionItem:
+    """An introduction waiting for the reader's answer: who introduced them, and to whom."""
+
+    id: int
+    introducer_name: str
+    other_id: int
+    other_name: str
+    days_left: int
+
+
+@dataclass(frozen=True)
 class UnreadItem:
     """Messages in one pair's conversation that the reader hasn't read, from `other_name`."""
 
@@ -67,6 +78,7 @@ class DigestContent:
     received: list[RequestItem] = field(default_factory=list)
     sent: list[RequestItem] = field(default_factory=list)
     connections: list[ConnectionItem] = field(default_factory=list)
+    introductions: list[IntroductionItem] = field(default_factory=list)
     unread: list[UnreadItem] = field(default_factory=list)
     applications_waiting: int = 0
     applications_new: int = 0
@@ -82,6 +94,7 @@ class DigestContent:
             or self.received
             or self.sent
             or self.connections
+            or self.introductions
             or self.unread
             or self.applications_new
         )
@@ -94,6 +107,7 @@ class DigestContent:
             "received": [item.id for item in self.received],
             "sent": [item.id for item in self.sent],
             "connections": [item.id for item in self.connections],
+            "introductions": [item.id for item in self.introductions],
             "applications": self.seen.get("applications", []) if self.applications_new else [],
         }
 
@@ -102,6 +116,8 @@ class DigestContent:
         parts = []
         if self.received:
             parts.append(_count(len(self.received), "request to answer", "requests to answer"))
+        if self.introductions:
+            parts.append(_count(len(self.introductions), "introduction to answer", "introductions to answer"))
         if self.unread:
             parts.append(_count(sum(item.count for item in self.unread), "unread message", "unread messages"))
         if self.connections:

@@ -7,7 +7,8 @@ racing for a mentor's last place can't both have it. The caller commits.
 
 from __future__ import annotations
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
 from mentormatch.core.changes import note_change
@@ -48,6 +49,37 @@ def free_place(mentor_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     note_change(mentor_id)
+
+
+def connected(a_id: int, b_id: int) -> bool:
+    """Whether these two have an active connection of any kind."""
+    return (
+        db.session.scalar(
+            select(Connection.id)
+            .where(
+                Connection.ended_at.is_(None),
+                or_(
+                    (Connection.first_id == a_id) & (Connection.second_id == b_id),
+                    (Connection.first_id == b_id) & (Connection.second_id == a_id),
+                ),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def connect_peers(a_id: int, b_id: int) -> Connection | None:
+    """Connect two members as peers (an introduction both accepted); None when they already are."""
+    first, second = sorted((a_id, b_id))
+    connection = Connection(kind=PEER, first_id=first, second_id=second)
+    try:
+        with db.session.begin_nested():
+            db.session.add(connection)
+    except IntegrityError:
+        return None
+    note_change(first, second)
+    return connection
 
 
 def end_connection(connection: Connection, by: User, reason: str = "", *, tell: bool = True) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import BooleanField, DateField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from mentormatch.accounts.forms import no_control_characters_but_line_breaks
@@ -144,3 +144,26 @@ class AnswerForm(Form):
         super().__init__(*args, **kwargs)
         if id_stem is not None:
             use_own_ids(self, id_stem)
+
+
+class IntroduceForm(Form):
+    """Introducing two of your connections to each other, with a note to both."""
+
+    first = SelectField("Introduce", coerce=int, validate_choice=False)
+    second = SelectField("To", coerce=int, validate_choice=False)
+    note = TextAreaField(
+        "A note to both of them",
+        filters=[_strip],
+        validators=[
+            DataRequired("Say why they should meet, for example: you're both applying for cardiology."),
+            Length(
+                max=limits.INTRODUCTION_NOTE, message=f"Use at most {limits.INTRODUCTION_NOTE} characters."
+            ),
+            no_control_characters_but_line_breaks,
+        ],
+    )
+
+    def __init__(self, people: list, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(0, "Choose someone")] + [(person.id, person.display_name) for person in people]
+        self.first.choices = self.second.choices = choices

@@ -194,6 +194,9 @@ class LookingForForm(Form):
     meet_in_person = BooleanField("In person")
     meet_video = BooleanField("Video call")
     meet_messages = BooleanField("Messages")
+    shows_contributions = BooleanField(
+        "Show on my profile how many people I have introduced, mentored and helped"
+    )
 
     @classmethod
     def initial(cls, user: User, profile: Profile) -> dict:
@@ -203,6 +206,7 @@ class LookingForForm(Form):
             "meet_in_person": profile.meet_in_person,
             "meet_video": profile.meet_video,
             "meet_messages": profile.meet_messages,
+            "shows_contributions": profile.shows_contributions,
         }
 
     def save(self, user: User, profile: Profile) -> None:
@@ -211,6 +215,7 @@ class LookingForForm(Form):
         profile.meet_in_person = self.meet_in_person.data
         profile.meet_video = self.meet_video.data
         profile.meet_messages = self.meet_messages.data
+        profile.shows_contributions = self.shows_contributions.data
 
 
 class HelpTopicForm(Form):

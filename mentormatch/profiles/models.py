@@ -105,6 +105,11 @@ class Profile(db.Model):
     # Mentees connected now; only ever changed by one conditional UPDATE (mentoring/connections.py),
     # so two acceptances racing for the last place cannot both win.
     mentor_places_taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Pay it forward: the member agreed to show how many people they introduced, mentored and helped.
+    # No Python default: rows written by older code (and its tests) leave it to the database.
+    shows_contributions: Mapped[bool] = mapped_column(server_default="0")
+    # The career stage a near-peer invitation (mentor the stage you left) was last sent for: once each.
+    near_peer_invited_for: Mapped[str | None] = mapped_column(String(40))
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Denormalised text the directory searches (see profiles/search.py): kept up to date on save.

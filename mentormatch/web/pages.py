@@ -14,7 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.matching.service import SuggestedPerson, suggestions_of_kinds
+from mentormatch.mentoring import introductions
 from mentormatch.mentoring.lists import connections_for, waiting_for
+from mentormatch.mentoring.near_peer import PEOPLE_AT, invited_to_mentor
 from mentormatch.mentoring.pairs import pair_summaries
 from mentormatch.profiles.service import profile_strength
 from mentormatch.web.checkins import waiting_check_ins
@@ -36,7 +38,7 @@ def next_steps(user: User) -> list[NextStep]:
     """What a signed-in person should do next, in order."""
     profile = user.profile
     strength = profile_strength(user, profile)
-    return [
+    steps = [
         NextStep(
             "Confirm your email address",
             f"Open the link we sent to {user.email}. Until then other members can't see you.",
@@ -57,6 +59,19 @@ def next_steps(user: User) -> list[NextStep]:
             "See what to add",
         ),
     ]
+    left = invited_to_mentor(profile)
+    if left:
+        # A mentee who moved up a stage: mentoring the stage they left (near-peer mentoring).
+        steps.append(
+            NextStep(
+                f"Mentor {PEOPLE_AT.get(left, 'the stage you left')}",
+                "You had a mentor at your last stage: you're well placed to help the people who follow you.",
+                False,
+                url_for("mentors.apply"),
+                "Apply to mentor",
+            )
+        )
+    return steps
 
 
 @dataclass(frozen=True)
@@ -83,12 +98,15 @@ def dashboard_matches(user: User) -> dict:
     if not user.is_verified or profile is None or profile.onboarded_at is None:
         return {"show_matches": False}
     waiting, waiting_count = waiting_for(user, WAITING_SHOWN)
+    introduced, introduced_count = introductions.waiting_for(user, WAITING_SHOWN)
     return {
         "show_matches": True,
         "pairs": pair_summaries(user, connections_for(user)),
         "top": top_suggestions(user),
         "waiting": waiting,
         "waiting_count": waiting_count,
+        "introductions_waiting": introduced,
+        "introductions_waiting_count": introduced_count,
         "waiting_check_ins": waiting_check_ins(user),
     }
 

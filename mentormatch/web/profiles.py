@@ -18,6 +18,7 @@ from mentormatch.core.limits import control_character
 from mentormatch.core.pagination import paginate
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE
+from mentormatch.mentoring.contributions import contributions_of
 from mentormatch.profiles import forms
 from mentormatch.profiles.helping import helpers_select, matching_topics
 from mentormatch.profiles.listing import is_listed
@@ -184,4 +185,5 @@ def show(user_id: int) -> ResponseReturnValue:
         own=own,
         strength=profile_strength(person, person.profile) if own else None,
         steps=STEPS,
+        contributions=contributions_of(person.id) if person.profile.shows_contributions else None,
     )
