@@ -5,6 +5,7 @@ from mentormatch.core.audit import AuditEntry
 from mentormatch.core.changes import MatchingChange
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.models import Digest
+from mentormatch.events.models import Event, EventMeeting, EventRegistration
 from mentormatch.matching.models import Dismissal, MatchingState
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.mentoring.pair_models import Goal, Meeting, Message, PairNote, Reader
@@ -25,6 +26,9 @@ __all__ = [
     "Connection",
     "Digest",
     "Dismissal",
+    "Event",
+    "EventMeeting",
+    "EventRegistration",
     "Goal",
     "MatchingChange",
     "MatchingRound",
