@@ -20,6 +20,7 @@ from mentormatch.reports.activity import (
     unmatched_mentees,
 )
 from mentormatch.reports.check_ins import check_in_scores
+from mentormatch.reports.events import event_report
 from mentormatch.reports.health import (
     alive_connections,
     first_meeting_wait,
@@ -52,6 +53,7 @@ REPORTS: dict[str, Callable[[], ReportTable]] = {
     "meetings-per-connection": meetings_per_connection,
     "paused-mentors": paused_for_not_answering,
     "check-in-scores": check_in_scores,
+    "events": event_report,
 }
 
 # The programme health section's tables, in order.
