@@ -1,8 +1,8 @@
 """Registering for an event and unregistering: the owner of registrations and the places counter.
 
-Registering inserts the registration (a unique row per member and event, so a double click makes
-one) and takes a place with one conditional UPDATE `taken = taken + 1 WHERE taken < capacity`, so
-two members after the last place can't both get it. The caller commits, or rolls back on EventProblem.
+Registering takes a place with one conditional UPDATE `taken = taken + 1 WHERE taken < capacity`,
+so two members after the last place can't both get it, then inserts the registration (a unique row
+per member and event, so a double click makes one; the second rolls its place back). The caller commits, or rolls back on EventProblem.
 """
 
 from __future__ import annotations
@@ -30,12 +30,8 @@ def register(event: Event, member: User, *, listed: bool = False) -> EventRegist
     """Take a place at the event. `listed`: show them to other attendees as going."""
     if event.is_over(utcnow()):
         raise EventProblem("This event is over: registration has closed.")
-    registration = EventRegistration(event_id=event.id, member_id=member.id, listed=listed)
-    try:
-        with db.session.begin_nested():
-            db.session.add(registration)
-    except IntegrityError:  # registered already, or a moment ago from another tab
-        raise EventProblem("You are already registered for this event.") from None
+    if registration_of(event, member) is not None:
+        raise EventProblem("You are already registered for this event.")
     took = db.session.execute(
         update(Event)
         .where(Event.id == event.id, Event.taken < Event.capacity)
@@ -44,6 +40,12 @@ def register(event: Event, member: User, *, listed: bool = False) -> EventRegist
     ).rowcount
     if took != 1:
         raise EventProblem("Sorry, the event is full: the last place has just gone.")
+    registration = EventRegistration(event_id=event.id, member_id=member.id, listed=listed)
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+    except IntegrityError:  # registered a moment ago from another tab: the caller rolls the place back
+        raise EventProblem("You are already registered for this event.") from None
     return registration
 
 

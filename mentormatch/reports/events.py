@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 
 from mentormatch.core.extensions import db
 from mentormatch.events.models import Event, EventMeeting, EventRegistration
@@ -49,26 +49,30 @@ def event_report() -> ReportTable:
             .group_by(EventRegistration.event_id)
         ).all()
     )
-    connected = exists().where(
-        or_(
-            (Connection.first_id == EventMeeting.member_id) & (Connection.second_id == EventMeeting.met_id),
-            (Connection.first_id == EventMeeting.met_id) & (Connection.second_id == EventMeeting.member_id),
-        ),
-        Connection.started_at >= Event.starts_at,
-        Connection.started_at <= Event.ends_at + CONNECTED_WITHIN,
-    )
-    met = {
-        event_id: (int(people), int(made or 0))
-        for event_id, people, made in db.session.execute(
-            select(
-                EventMeeting.event_id,
-                func.count(),
-                func.sum(func.cast(connected, db.Integer)),
-            )
-            .join(Event, Event.id == EventMeeting.event_id)
-            .group_by(EventMeeting.event_id)
+    # The first connection between each pair met, made since the event started (ended or not).
+    first_connected = (
+        select(func.min(Connection.started_at))
+        .where(
+            or_(
+                (Connection.first_id == EventMeeting.member_id)
+                & (Connection.second_id == EventMeeting.met_id),
+                (Connection.first_id == EventMeeting.met_id)
+                & (Connection.second_id == EventMeeting.member_id),
+            ),
+            Connection.started_at >= Event.starts_at,
         )
-    }
+        .correlate(EventMeeting, Event)
+        .scalar_subquery()
+    )
+    met: dict[int, list[int]] = {}
+    for event_id, ends_at, connected_at in db.session.execute(
+        select(EventMeeting.event_id, Event.ends_at, first_connected).join(
+            Event, Event.id == EventMeeting.event_id
+        )
+    ):
+        counts = met.setdefault(event_id, [0, 0])
+        counts[0] += 1
+        counts[1] += connected_at is not None and connected_at <= ends_at + CONNECTED_WITHIN
     table.rows = [
         (
             title,

@@ -60,6 +60,7 @@ def _render_event(event: Event, status: int = 200, **extra: object) -> ResponseR
         "to_meet": [],
         "met": [],
         "met_form": None,
+        "problem": None,
     }
     if registration is not None:
         if not context["over"]:
