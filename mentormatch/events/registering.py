@@ -2,7 +2,8 @@
 
 Registering takes a place with one conditional UPDATE `taken = taken + 1 WHERE taken < capacity`,
 so two members after the last place can't both get it, then inserts the registration (a unique row
-per member and event, so a double click makes one; the second rolls its place back). The caller commits, or rolls back on EventProblem.
+per member and event, so a double click makes one; the second rolls its place back).
+The caller commits, or rolls back on EventProblem.
 """
 
 from __future__ import annotations
