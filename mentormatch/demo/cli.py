@@ -16,6 +16,7 @@ from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.views import absolute_url
 from mentormatch.demo.checkins import seed_check_ins
+from mentormatch.demo.events import seed_events
 from mentormatch.demo.generate import generate_people
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.demo.mentoring import seed_mentoring
@@ -62,6 +63,7 @@ def seed_demo_command(count: int, seed: int) -> None:
         made = seed_mentoring(Random(seed), now)  # noqa: S311
         together = seed_pairs(Random(seed), now)  # noqa: S311
         together |= seed_check_ins(Random(seed), now)  # noqa: S311
+        seed_events(Random(seed), now)  # noqa: S311
         db.session.commit()
         click.echo(
             f"Seeded {count} demo members (seed {seed}) with {made['requests']} requests and "

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.core.vocabulary import STAGE_BY_CODE
+from mentormatch.digests.events import add_events
 from mentormatch.digests.items import (
     ConnectionItem,
     DigestContent,
@@ -147,6 +148,7 @@ def build_digests(
     _add_requests(contents, wanted, earliest, now)
     _add_connections(contents, wanted, earliest)
     add_unread(contents, wanted, earliest)
+    add_events(contents, wanted, now)
     admins = [user for user in users if user.is_admin]
     if admins:
         waiting = _pending_applications()

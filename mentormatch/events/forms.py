@@ -135,7 +135,7 @@ class CheckboxesField(SelectMultipleField):
 class MetForm(Form):
     """Whom you met at the event: attendees to ask to connect, with one note for them all."""
 
-    people = CheckboxesField("Whom did you meet?", coerce=int, choices=[])
+    people = CheckboxesField("People you met", coerce=int, choices=[])
     note = TextAreaField(
         "A note with your connection requests",
         filters=[_strip],

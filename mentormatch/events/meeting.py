@@ -59,17 +59,30 @@ def people_to_meet(event: Event, member: User, attendees: list[User], k: int = T
     }
     if not others:
         return []
-    weights = np.array(list(PEER_WEIGHTS.values()), dtype=np.float32)
+    ranked = rank_to_meet(member.id, list(others), k)
+    return [PersonToMeet(others[person_id], reasons) for person_id, reasons in ranked]
+
+
+def rank_to_meet(member_id: int, candidate_ids: list[int], k: int = TO_MEET) -> list[tuple[int, list[str]]]:
+    """The k candidates the engine's peer blend rates best for the member, with its reasons."""
     with fresh_engine() as engine:
-        if engine is None or member.id not in engine:
-            return []
-        ids = [person_id for person_id in others if person_id in engine]
-        if not ids:
-            return []
-        scores = engine.part_scores("peer", member.id, ids) @ weights
-        best = [ids[i] for i in np.argsort(-scores, kind="stable")[:k].tolist()]
-        reasons = engine.explain("peer", member.id, best)
-    return [PersonToMeet(others[person_id], reasons.get(person_id, [])) for person_id in best]
+        return rank_with(engine, member_id, candidate_ids, k)
+
+
+def rank_with(
+    engine, member_id: int, candidate_ids: list[int], k: int = TO_MEET
+) -> list[tuple[int, list[str]]]:
+    """rank_to_meet with an engine already fresh: no database query, so a digest can ask for many."""
+    if engine is None or member_id not in engine:
+        return []
+    ids = [person_id for person_id in candidate_ids if person_id in engine and person_id != member_id]
+    if not ids:
+        return []
+    weights = np.array(list(PEER_WEIGHTS.values()), dtype=np.float32)
+    scores = engine.part_scores("peer", member_id, ids) @ weights
+    best = [ids[i] for i in np.argsort(-scores, kind="stable")[:k].tolist()]
+    reasons = engine.explain("peer", member_id, best)
+    return [(person_id, reasons.get(person_id, [])) for person_id in best]
 
 
 @dataclass(frozen=True)
