@@ -434,6 +434,7 @@ ENDPOINTS = [
     ("post", "/events/{id}/register", "member"),
     ("post", "/events/{id}/unregister", "member"),
     ("post", "/events/{id}/met", "member"),
+    ("post", "/events/{id}/listed", "member"),
     ("get", "/admin/events", "admin"),
     ("post", "/admin/events", "admin"),
     ("get", "/admin/events/{id}", "admin"),
@@ -529,3 +530,80 @@ def test_the_report_costs_the_same_for_30_events(app, client):
                 db.session.commit()
 
     _same_count(app, client, "/admin/reports", add)
+
+
+def test_a_member_chooses_whether_they_are_shown_as_going(app, client):
+    event_id = make_event(app)
+    me = person(app, "Priya Shah")
+    other = person(app)
+    attend(app, event_id, me, listed=False)
+    with app.app_context():
+        email, other_email = db.session.get(User, me).email, db.session.get(User, other).email
+    log_in(client, email)
+    url = f"/events/{event_id}"
+    assert post(client, f"{url}/listed", {"listed": "y"}, page=url).status_code == 303
+    viewer = app.test_client()
+    log_in(viewer, other_email)
+    assert "Priya Shah" in viewer.get(url).get_data(as_text=True).split('id="going"')[1]
+    assert post(client, f"{url}/listed", {"listed": ""}, page=url).status_code == 303
+    assert "Priya Shah" not in viewer.get(url).get_data(as_text=True).split('id="going"')[1]
+
+
+# --- the dashboard and the digest ---------------------------------------------------------------
+
+
+def test_the_dashboard_asks_who_you_met_and_shows_follow_ups_and_events_coming_up(app, client):
+    event_id, me, sam, _consultant, _ = _after_the_event(app, client)
+    coming = make_event(app, days=3, title="Careers Fair")
+    other = person(app, "Dana Peer")
+    attend(app, coming, me, other)
+    body = client.get("/").get_data(as_text=True)
+    assert "Who did you meet at Networking Workshop?" in body
+    assert f"/events/{event_id}#who-did-you-meet" in body
+    assert "Careers Fair" in body and "Dana Peer" in body  # coming up, with whom to meet
+    with app.app_context():
+        db.session.add(EventMeeting(event_id=event_id, member_id=me, met_id=sam, followed_up_48h_at=utcnow()))
+        db.session.get(EventRegistration, 1).answered_at = utcnow()
+        db.session.commit()
+    body = client.get("/").get_data(as_text=True)
+    assert "Who did you meet at Networking Workshop?" not in body
+    assert "You met" in body and "Sam Okafor</a> at Networking Workshop: send a note?" in body
+
+
+def test_the_digest_has_events_coming_up_and_who_did_you_meet(app):
+    from mentormatch.digests.content import build_digests
+
+    past = make_event(app, days=-1, title="Careers Evening")
+    coming = make_event(app, days=3, title="Careers Fair")
+    me, other = person(app, "Priya Shah"), person(app, "Dana Peer")
+    attend(app, past, me, other)
+    attend(app, coming, me, other)
+    with app.app_context():
+        user = db.session.get(User, me)
+        [content] = build_digests([user], utcnow())
+        assert [item.title for item in content.ask_met] == ["Careers Evening"]
+        [item] = content.events
+        assert item.title == "Careers Fair" and [name for _, name, _ in item.to_meet] == ["Dana Peer"]
+        assert "event coming up" in content.summary() and not content.is_empty
+        assert content.included()["events"] == [coming]
+
+
+def test_the_dashboard_costs_the_same_with_30_events(app, client):
+    me = person(app)
+    with app.app_context():
+        email = db.session.get(User, me).email
+    log_in(client, email)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            event_id = make_event(app, days=(5, -1, -5)[i % 3])  # the first row: coming up
+            attend(app, event_id, me, person(app))
+            with app.app_context():
+                db.session.add(
+                    EventMeeting(
+                        event_id=event_id, member_id=me, met_id=person(app), followed_up_48h_at=utcnow()
+                    )
+                )
+                db.session.commit()
+
+    _same_count(app, client, "/", add)

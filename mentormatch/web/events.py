@@ -16,7 +16,7 @@ from mentormatch.events.calendar import event_calendar_file
 from mentormatch.events.forms import MetForm, RegisterForm
 from mentormatch.events.meeting import listed_attendees, meetings_of, people_to_meet, record_met
 from mentormatch.events.models import Event, EventRegistration
-from mentormatch.events.registering import register, registration_of, unregister
+from mentormatch.events.registering import register, registration_of, set_listed, unregister
 from mentormatch.events.service import EventProblem
 
 bp = Blueprint("events", __name__)
@@ -132,6 +132,23 @@ def unregister_view(event_id: int) -> ResponseReturnValue:
         return _refused(event, problem)
     db.session.commit()
     flash(f"You're no longer registered for {event.title}.", "success")
+    return redirect(url_for("events.show", event_id=event.id), 303)
+
+
+@bp.post("/events/<int:event_id>/listed")
+@verified_required
+def listed_view(event_id: int) -> ResponseReturnValue:
+    """Show or hide yourself among the people going (field `listed`)."""
+    event = _event_or_404(event_id)
+    form = RegisterForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        set_listed(event, _me(), form.listed.data)
+    except EventProblem as problem:
+        return _refused(event, problem)
+    db.session.commit()
+    flash("Shown as going." if form.listed.data else "No longer shown as going.", "success")
     return redirect(url_for("events.show", event_id=event.id), 303)
 
 
