@@ -122,7 +122,7 @@ def _email(meeting: EventMeeting, step: str) -> None:
 
 
 def follow_ups_due_for(member_id: int, now: datetime, within: timedelta = LATE) -> list[EventMeeting]:
-    """Follow-ups sent to this member lately for people they met but aren't connected with yet."""
+    """Follow-ups sent to this member lately for people they met, still neither connected nor asked."""
     since = now - within
     return list(
         db.session.scalars(
@@ -131,6 +131,7 @@ def follow_ups_due_for(member_id: int, now: datetime, within: timedelta = LATE) 
                 EventMeeting.member_id == member_id,
                 or_(EventMeeting.followed_up_48h_at > since, EventMeeting.followed_up_3m_at > since),
                 ~connected_between(EventMeeting.member_id, EventMeeting.met_id),
+                ~_waiting_between(EventMeeting.member_id, EventMeeting.met_id),
             )
             .options(joinedload(EventMeeting.event), joinedload(EventMeeting.met))
             .order_by(EventMeeting.id.desc())
