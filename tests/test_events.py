@@ -607,3 +607,22 @@ def test_the_dashboard_costs_the_same_with_30_events(app, client):
                 db.session.commit()
 
     _same_count(app, client, "/", add)
+
+
+def test_the_demo_shows_events_to_priya(app, runner):
+    from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+
+    assert runner.invoke(args=["seed-demo", "--users", "80"]).exit_code == 0
+    client = app.test_client()
+    log_in(client, DEMO_LOGINS["student"].email, DEMO_PASSWORD)
+    body = client.get("/").get_data(as_text=True)
+    assert "Who did you meet at Careers Evening for Students and Foundation Doctors?" in body
+    assert "people to meet there" in body
+    with app.app_context():
+        states = db.session.execute(
+            select(EventMeeting.followed_up_48h_at.is_not(None), EventMeeting.followed_up_3m_at.is_not(None))
+        ).all()
+        assert {tuple(state) for state in states} == {(False, False), (True, False), (True, True)}
+        assert db.session.scalar(select(func.count()).select_from(Event)) == 4
+        for event in db.session.scalars(select(Event)):
+            assert event.taken == len(event.registrations) <= event.capacity
