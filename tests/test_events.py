@@ -626,3 +626,21 @@ def test_the_demo_shows_events_to_priya(app, runner):
         assert db.session.scalar(select(func.count()).select_from(Event)) == 4
         for event in db.session.scalars(select(Event)):
             assert event.taken == len(event.registrations) <= event.capacity
+
+
+def test_creating_the_same_event_twice_makes_one(app, client):
+    admin(app)
+    log_in(client, "ada@example.org")
+    data = {
+        "kind": "workshop",
+        "title": "Networking Workshop",
+        "starts_at": "2027-06-10T18:30",
+        "ends_at": "2027-06-10T20:00",
+        "capacity": "20",
+    }
+    assert post(client, "/admin/events", data, page="/admin/events").status_code == 303
+    again = post(client, "/admin/events", data, page="/admin/events")
+    assert again.status_code == 422
+    assert "already starts at that time" in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Event)) == 1

@@ -29,6 +29,8 @@ class Event(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         CheckConstraint("taken >= 0 AND taken <= capacity", name="taken_within_capacity"),
+        # A double click on "Create" makes one event, not two.
+        UniqueConstraint("title", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

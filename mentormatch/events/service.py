@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
 from mentormatch.core import audit
@@ -25,6 +26,9 @@ audit.describe_actions(
         "event.import": "Imported an event's attendees",
     }
 )
+
+
+SAME_EVENT = "An event with this title already starts at that time."
 
 
 class EventProblem(Exception):
@@ -67,8 +71,11 @@ def create_event(admin: User, details: EventDetails) -> Event:
     """A new event, audited."""
     _check(details)
     event = Event(**_columns(details), taken=0, sequence=0, created_by_id=admin.id)
-    db.session.add(event)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(event)
+    except IntegrityError:  # the same form sent twice (a double click)
+        raise EventProblem(SAME_EVENT) from None
     audit.record(admin, "event.create", ("event", event.id), after=_audited(event))
     return event
 
@@ -78,12 +85,16 @@ def edit_event(admin: User, event: Event, details: EventDetails) -> None:
     _check(details)
     before = _audited(event)
     values = _columns(details)
-    changed = db.session.execute(
-        update(Event)
-        .where(Event.id == event.id, Event.taken <= details.capacity)
-        .values(**values, sequence=Event.sequence + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    try:
+        with db.session.begin_nested():
+            changed = db.session.execute(
+                update(Event)
+                .where(Event.id == event.id, Event.taken <= details.capacity)
+                .values(**values, sequence=Event.sequence + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+    except IntegrityError:
+        raise EventProblem(SAME_EVENT) from None
     if changed != 1:
         db.session.refresh(event)
         raise EventProblem(

@@ -11,6 +11,7 @@ from mentormatch.core.extensions import db
 from mentormatch.events.forms import AttendeesForm, EventForm
 from mentormatch.events.models import Event
 from mentormatch.events.service import (
+    SAME_EVENT,
     EventProblem,
     create_event,
     edit_event,
@@ -33,7 +34,7 @@ def events() -> ResponseReturnValue:
                 event = create_event(current_user, form.details)
             except EventProblem as problem:
                 db.session.rollback()
-                form.ends_at.errors.append(str(problem))
+                (form.title if str(problem) == SAME_EVENT else form.ends_at).errors.append(str(problem))
             else:
                 db.session.commit()
                 flash(f"Event “{event.title}” created.", "success")
@@ -66,7 +67,8 @@ def event_page(event_id: int) -> ResponseReturnValue:
         edit_event(current_user, event, form.details)
     except EventProblem as problem:
         db.session.rollback()
-        form.capacity.errors = [str(problem)]
+        field = form.title if str(problem) == SAME_EVENT else form.capacity
+        field.errors = [str(problem)]
         return _page(db.get_or_404(Event, event_id), 422, form=form)
     db.session.commit()
     flash("Event saved.", "success")
