@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
         checkins,
         connections,
         digests,
+        events,
         helping,
         introductions,
         matching,
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from mentormatch.web.admin import audit, importing, reports, rounds
     from mentormatch.web.admin import bp as admin_bp
+    from mentormatch.web.admin import events as admin_events
     from mentormatch.web.admin import mentors as mentor_approval
 
     for module in (
@@ -119,10 +121,12 @@ def _register_blueprints(app: Flask) -> None:
         introductions,
         mentors,
         digests,
+        events,
     ):
         app.register_blueprint(module.bp)
     # The admin pages attach themselves to one blueprint when imported (see web/admin/__init__.py).
-    assert all(module.bp is admin_bp for module in (importing, mentor_approval, audit, rounds, reports))
+    admin_modules = (importing, mentor_approval, audit, rounds, reports, admin_events)
+    assert all(module.bp is admin_bp for module in admin_modules)
     app.register_blueprint(admin_bp)
 
 
@@ -192,6 +196,7 @@ def _register_commands(app: Flask) -> None:
     from mentormatch.core.metrics import metrics_cli
     from mentormatch.demo.cli import seed_demo_command
     from mentormatch.digests.cli import digests_cli
+    from mentormatch.events.cli import events_cli
     from mentormatch.importing.cli import import_users_command
     from mentormatch.matching.cli import matches_cli
     from mentormatch.mentoring.cli import requests_cli
@@ -203,6 +208,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(matches_cli)
     app.cli.add_command(requests_cli)
     app.cli.add_command(digests_cli)
+    app.cli.add_command(events_cli)
     app.cli.add_command(seed_demo_command)
     # Flask-Migrate's `db` group (added by migrate.init_app): the backup sits beside `db upgrade`.
     app.cli.commands["db"].add_command(backup_command)

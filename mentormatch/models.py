@@ -5,6 +5,7 @@ from mentormatch.core.audit import AuditEntry
 from mentormatch.core.changes import MatchingChange
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.digests.models import Digest
+from mentormatch.events.models import Event, EventMeeting, EventRegistration
 from mentormatch.matching.models import Dismissal, LearnedBlend, MatchingState
 from mentormatch.mentoring.introduction_models import Introduction
 from mentormatch.mentoring.models import Connection, MentoringRequest
@@ -27,6 +28,9 @@ __all__ = [
     "Connection",
     "Digest",
     "Dismissal",
+    "Event",
+    "EventMeeting",
+    "EventRegistration",
     "Goal",
     "HelpTopic",
     "Introduction",

@@ -60,6 +60,7 @@ def real_arguments(app: Flask, role: str) -> dict[str, str]:
         "meeting_id": str(meeting_id or 1),
         "application_id": "1",
         "round_id": "1",
+        "event_id": "1",
         "slug": "about",
         "name": "members",
         "token": "not-a-token",

@@ -16,6 +16,7 @@ from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.views import absolute_url
 from mentormatch.demo.checkins import seed_check_ins
+from mentormatch.demo.events import seed_events
 from mentormatch.demo.generate import generate_people
 from mentormatch.demo.helping import NAMED_HELPERS, NAMED_HELPERS_FROM, with_help_topics
 from mentormatch.demo.introductions import seed_introductions
@@ -70,6 +71,7 @@ def seed_demo_command(count: int, seed: int) -> None:
         together = seed_pairs(Random(seed), now)  # noqa: S311
         together |= seed_check_ins(Random(seed), now)  # noqa: S311
         together |= seed_introductions(Random(seed), now)  # noqa: S311
+        seed_events(Random(seed), now)  # noqa: S311
         db.session.commit()
         click.echo(
             f"Seeded {count} demo members (seed {seed}) with {made['requests']} requests and "

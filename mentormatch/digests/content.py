@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.core.vocabulary import STAGE_BY_CODE
+from mentormatch.digests.events import add_events
 from mentormatch.digests.items import (
     ConnectionItem,
     DigestContent,
@@ -151,6 +152,7 @@ def build_digests(
     _add_connections(contents, wanted, earliest)
     _add_introductions(contents, wanted, earliest, now)
     add_unread(contents, wanted, earliest)
+    add_events(contents, wanted, now)
     admins = [user for user in users if user.is_admin]
     if admins:
         waiting = _pending_applications()

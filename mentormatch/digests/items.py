@@ -80,6 +80,10 @@ class DigestContent:
     connections: list[ConnectionItem] = field(default_factory=list)
     introductions: list[IntroductionItem] = field(default_factory=list)
     unread: list[UnreadItem] = field(default_factory=list)
+    # Events (digests/events.py): coming up with people to meet, "who did you meet?", follow-ups.
+    events: list = field(default_factory=list)
+    ask_met: list = field(default_factory=list)
+    follow_ups: list = field(default_factory=list)
     applications_waiting: int = 0
     applications_new: int = 0
     seen: dict = field(default_factory=dict)
@@ -97,7 +101,12 @@ class DigestContent:
             or self.introductions
             or self.unread
             or self.applications_new
+            or self.has_events
         )
+
+    @property
+    def has_events(self) -> bool:
+        return bool(self.events or self.ask_met or self.follow_ups)
 
     def included(self) -> dict[str, list[int]]:
         """The ids shown, for the ledger."""
@@ -109,6 +118,8 @@ class DigestContent:
             "connections": [item.id for item in self.connections],
             "introductions": [item.id for item in self.introductions],
             "applications": self.seen.get("applications", []) if self.applications_new else [],
+            "events": [item.event_id for item in self.events],
+            "ask_met": [item.event_id for item in self.ask_met],
         }
 
     def summary(self) -> str:
@@ -127,6 +138,12 @@ class DigestContent:
             parts.append(_count(people, "new person to meet", "new people to meet"))
         if self.applications_new:
             parts.append(_count(self.applications_new, "new mentor application", "new mentor applications"))
+        if self.ask_met or self.follow_ups:
+            parts.append(
+                _count(len(self.ask_met) + len(self.follow_ups), "event follow-up", "event follow-ups")
+            )
+        if self.events:
+            parts.append(_count(len(self.events), "event coming up", "events coming up"))
         if self.sent and not parts:
             parts.append(_count(len(self.sent), "request still waiting", "requests still waiting"))
         return " · ".join(parts)

@@ -21,6 +21,7 @@ from mentormatch.reports.activity import (
 )
 from mentormatch.reports.check_ins import check_in_scores
 from mentormatch.reports.connectors import connectors
+from mentormatch.reports.events import event_report
 from mentormatch.reports.health import (
     alive_connections,
     first_meeting_wait,
@@ -54,6 +55,7 @@ REPORTS: dict[str, Callable[[], ReportTable]] = {
     "paused-mentors": paused_for_not_answering,
     "check-in-scores": check_in_scores,
     "connectors": connectors,
+    "events": event_report,
 }
 
 # The programme health section's tables, in order.

@@ -12,7 +12,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from mentormatch.accounts.models import User
+from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
+from mentormatch.events.dashboard import events_section
 from mentormatch.matching.service import SuggestedPerson, suggestions_of_kinds
 from mentormatch.mentoring import introductions
 from mentormatch.mentoring.lists import connections_for, waiting_for
@@ -108,7 +110,13 @@ def dashboard_matches(user: User) -> dict:
         "introductions_waiting": introduced,
         "introductions_waiting_count": introduced_count,
         "waiting_check_ins": waiting_check_ins(user),
+        **dashboard_events(user),
     }
+
+
+def dashboard_events(user: User) -> dict:
+    """The events section: coming up (with whom to meet), "who did you meet?", follow-ups."""
+    return {"events_section": events_section(user, utcnow())}
 
 
 @bp.get("/")

@@ -1,7 +1,7 @@
 """the learned mentor blend, in the database
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06 17:25:00.000000
 """
 from alembic import op
@@ -12,7 +12,7 @@ from mentormatch.core.database import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
