@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask, has_request_context, request
 from flask.testing import FlaskClient
-from sqlalchemy import event, or_, select
+from sqlalchemy import event, or_, select, update
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
@@ -128,3 +128,21 @@ def test_reads_send_no_begin_or_rollback_and_writes_keep_their_transaction(pg_ap
             assert db.session.connection().connection.dbapi_connection.autocommit is False
     finally:
         event.remove(engine, "before_cursor_execute", note)
+
+
+def test_a_get_that_writes_writes_in_a_transaction(pg_app: Flask):
+    """An email confirmation link writes on a GET: its first write opens a transaction, so its
+    writes commit or roll back together (here: rolled back, so nothing is left)."""
+    result = pg_app.test_cli_runner().invoke(args=["seed-demo", "--users", "20"])
+    assert result.exit_code == 0, result.output
+    with pg_app.test_request_context("/", method="GET"):
+        someone = db.session.scalar(select(User.id).order_by(User.id).limit(1))
+        dbapi_connection = db.session.connection().connection.dbapi_connection
+        assert dbapi_connection.autocommit is True  # reads: no BEGIN
+        db.session.execute(update(User).where(User.id == someone).values(name="Half Written"))
+        assert dbapi_connection.autocommit is False
+        db.session.execute(update(Profile).where(Profile.user_id == someone).values(organisation="Half"))
+        db.session.rollback()
+    with pg_app.app_context():
+        assert db.session.scalar(select(User.name).where(User.id == someone)) != "Half Written"
+        assert db.session.scalar(select(Profile.organisation).where(Profile.user_id == someone)) != "Half"

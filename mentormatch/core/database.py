@@ -103,8 +103,9 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
 # nothing). Under READ COMMITTED every statement sees its own snapshot inside a transaction or
 # not, so a read-only request gains nothing from BEGIN and ROLLBACK but two round trips. Its
 # PostgreSQL connection is lent in autocommit mode, so psycopg sends neither; SQLAlchemy's own
-# rollback at the end is then a no-op. Anything else (a POST, a command, a test's setup outside a
-# request) gets the ordinary transaction.
+# rollback at the end is then a no-op. Its first write or row lock, if it has one, opens a
+# transaction as usual. Anything else (a POST, a command, a test's setup outside a request) gets
+# the ordinary transaction.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 
 
@@ -123,6 +124,24 @@ def _reads_without_a_transaction(connection) -> None:
     if dbapi_connection is not None and not dbapi_connection.autocommit:
         dbapi_connection.autocommit = True
         connection.connection.info["autocommit_for_reads"] = True
+
+
+_READS = ("SELECT", "WITH")
+_LOCKS = (" FOR UPDATE", " FOR SHARE", " FOR NO KEY UPDATE", " FOR KEY SHARE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _a_write_starts_a_transaction(connection, cursor, statement, parameters, context, executemany) -> None:
+    """A GET that does write (an email confirmation link, say) gets its transaction back at its
+    first write or row lock, so its writes still commit or roll back together."""
+    if not connection.connection.info.get("autocommit_for_reads"):
+        return
+    head = statement.lstrip()[:10].upper()
+    if head.startswith(_READS) and not any(lock in statement.upper() for lock in _LOCKS):
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection.autocommit:
+        dbapi_connection.autocommit = False  # psycopg sends BEGIN before this statement
 
 
 @event.listens_for(Engine, "checkin")
