@@ -4,9 +4,9 @@ visitor's, and never a write on a GET (whoever asks, whatever the page)."""
 from __future__ import annotations
 
 import pytest
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask.testing import FlaskClient
-from sqlalchemy import or_, select
+from sqlalchemy import event, or_, select, update
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
@@ -105,3 +105,47 @@ def test_the_matches_page_costs_four_queries(seeded: Flask):
     client = signed_in(seeded, "student")
     sent = statements_of_get(seeded, client, "/matches")
     assert len(sent) == 4, shapes(sent)
+
+
+def test_reads_send_no_begin_or_rollback_and_writes_keep_their_transaction(pg_app: Flask):
+    """On PostgreSQL a GET's statements run in autocommit (no BEGIN, no ROLLBACK: two round trips
+    fewer); a POST's, and anything outside a request, in an ordinary transaction, so a connection
+    a GET borrowed is back to transactions before anyone writes with it."""
+    result = pg_app.test_cli_runner().invoke(args=["seed-demo", "--users", "20"])
+    assert result.exit_code == 0, result.output
+    seen: list[tuple[str, bool]] = []
+
+    def note(connection, cursor, statement, parameters, context, executemany) -> None:
+        method = request.method if has_request_context() else "none"
+        seen.append((method, connection.connection.dbapi_connection.autocommit))
+
+    with pg_app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        client = signed_in(pg_app, "student")  # the login form's POST reads and writes the account
+        assert client.get("/matches").status_code == 200
+        assert {method for method, _ in seen} == {"POST", "GET"}, seen
+        assert all(autocommit == (method == "GET") for method, autocommit in seen), seen
+        with pg_app.app_context():  # the same pooled connection, outside a request
+            assert db.session.connection().connection.dbapi_connection.autocommit is False
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_a_get_that_writes_writes_in_a_transaction(pg_app: Flask):
+    """An email confirmation link writes on a GET: its first write opens a transaction, so its
+    writes commit or roll back together (here: rolled back, so nothing is left)."""
+    result = pg_app.test_cli_runner().invoke(args=["seed-demo", "--users", "20"])
+    assert result.exit_code == 0, result.output
+    with pg_app.test_request_context("/", method="GET"):
+        someone = db.session.scalar(select(User.id).order_by(User.id).limit(1))
+        dbapi_connection = db.session.connection().connection.dbapi_connection
+        assert dbapi_connection.autocommit is True  # reads: no BEGIN
+        db.session.execute(update(User).where(User.id == someone).values(name="Half Written"))
+        assert dbapi_connection.autocommit is False
+        db.session.execute(update(Profile).where(Profile.user_id == someone).values(organisation="Half"))
+        db.session.rollback()
+    with pg_app.app_context():
+        assert db.session.scalar(select(User.name).where(User.id == someone)) != "Half Written"
+        assert db.session.scalar(select(Profile.organisation).where(Profile.user_id == someone)) != "Half"

@@ -7,7 +7,7 @@ from functools import wraps
 
 from flask import Flask, Response, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm.interfaces import ORMOption
 
 from mentormatch.accounts.models import User
@@ -15,6 +15,7 @@ from mentormatch.core.extensions import db, login_manager
 from mentormatch.core.views import is_htmx
 
 LOAD_OPTIONS = "mentormatch.signed_in_load_options"
+MEMBER_STATEMENT = "mentormatch.signed_in_member_statement"
 
 
 def init_login(app: Flask, load_options: tuple[ORMOption, ...] = ()) -> None:
@@ -33,12 +34,21 @@ def load_user(identity: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     # One query per request: the account, its session version and what create_app joined to it.
-    user = db.session.scalar(
-        select(User).where(User.id == int(user_id)).options(*current_app.extensions[LOAD_OPTIONS])
-    )
+    user = db.session.scalar(_signed_in_member_statement(), {"user_id": int(user_id)})
     if user is None or user.deleted_at is not None or user.session_version != int(version):
         return None
     return user
+
+
+def _signed_in_member_statement() -> Select[tuple[User]]:
+    """The loader's statement, built once per app with the id as a parameter: a statement built
+    afresh on every request costs more Python than running it (its cache key, its options)."""
+    extensions = current_app.extensions
+    statement = extensions.get(MEMBER_STATEMENT)
+    if statement is None:
+        statement = select(User).where(User.id == bindparam("user_id")).options(*extensions[LOAD_OPTIONS])
+        extensions[MEMBER_STATEMENT] = statement
+    return statement
 
 
 @login_manager.unauthorized_handler

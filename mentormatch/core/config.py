@@ -12,7 +12,10 @@ DEFAULTS: dict[str, object] = {
     "SECRET_KEY": None,
     "BASE_URL": "http://127.0.0.1:5000",
     "SQLALCHEMY_DATABASE_URI": None,  # instance/mentormatch.sqlite3 unless set
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # No ping before each checkout (a round trip per request): a connection that a database restart
+    # dropped fails its first statement, SQLAlchemy then replaces every pooled connection, and a GET
+    # is read once more on a fresh one (core/errors.py). A write answers 503 and is not retried.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 512 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,

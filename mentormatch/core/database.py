@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -95,3 +96,62 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# --- reads outside a transaction ----------------------------------------------------------------
+# A GET or HEAD only reads (tests/test_request_cost.py walks every one and asserts it writes
+# nothing). Under READ COMMITTED every statement sees its own snapshot inside a transaction or
+# not, so a read-only request gains nothing from BEGIN and ROLLBACK but two round trips. Its
+# PostgreSQL connection is lent in autocommit mode, so psycopg sends neither; SQLAlchemy's own
+# rollback at the end is then a no-op. Its first write or row lock, if it has one, opens a
+# transaction as usual. Anything else (a POST, a command, a test's setup outside a request) gets
+# the ordinary transaction.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+
+
+def _in_a_read_only_request() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in READ_ONLY_METHODS
+
+
+@event.listens_for(Engine, "engine_connect")
+def _reads_without_a_transaction(connection) -> None:
+    """On PostgreSQL, during a GET or HEAD, switch the pooled connection to autocommit."""
+    if connection.dialect.name != "postgresql" or not _in_a_read_only_request():
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.autocommit:
+        dbapi_connection.autocommit = True
+        connection.connection.info["autocommit_for_reads"] = True
+
+
+_READS = ("SELECT", "WITH")
+_LOCKS = (" FOR UPDATE", " FOR SHARE", " FOR NO KEY UPDATE", " FOR KEY SHARE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _a_write_starts_a_transaction(connection, cursor, statement, parameters, context, executemany) -> None:
+    """A GET that does write (an email confirmation link, say) gets its transaction back at its
+    first write or row lock, so its writes still commit or roll back together."""
+    if not connection.connection.info.get("autocommit_for_reads"):
+        return
+    head = statement.lstrip()[:10].upper()
+    if head.startswith(_READS) and not any(lock in statement.upper() for lock in _LOCKS):
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection.autocommit:
+        dbapi_connection.autocommit = False  # psycopg sends BEGIN before this statement
+
+
+@event.listens_for(Engine, "checkin")
+def _back_to_transactions(dbapi_connection, connection_record) -> None:
+    """The next borrower, whatever it does, starts with an ordinary transaction again."""
+    if connection_record is None or not connection_record.info.pop("autocommit_for_reads", False):
+        return
+    if dbapi_connection is not None:
+        with contextlib.suppress(Exception):  # lost meanwhile: discarded below
+            dbapi_connection.autocommit = False
+            return
+    # Never lend a connection still in autocommit to a write: close it; the pool opens another.
+    connection_record.invalidate()

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import CompoundSelect, Select, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -43,8 +44,11 @@ def _declared_exclusions():
     )
 
 
-def excluded_for(user_id: int) -> set[int]:
-    """Never suggested to this member: people they're connected to, have a request with, or dismissed."""
+@cache
+def _exclusions_statement() -> CompoundSelect:
+    """Built once, the member a parameter: on every /matches and dashboard view, building it anew
+    (and its cache key) cost more Python than running it."""
+    user_id = bindparam("user_id")
     requests = select(MentoringRequest.sender_id, MentoringRequest.recipient_id).where(
         MentoringRequest.status == PENDING,
         or_(MentoringRequest.sender_id == user_id, MentoringRequest.recipient_id == user_id),
@@ -55,7 +59,12 @@ def excluded_for(user_id: int) -> set[int]:
     # A mentor's declared "never matched with" (their own trainees), whichever side this member is.
     declared = _declared_exclusions().where(or_(MentorExclusion.mentor_id == user_id, User.id == user_id))
     dismissed = select(Dismissal.user_id, Dismissal.dismissed_id).where(Dismissal.user_id == user_id)
-    pairs = db.session.execute(requests.union_all(connections, declared, dismissed))  # one round trip
+    return requests.union_all(connections, declared, dismissed)
+
+
+def excluded_for(user_id: int) -> set[int]:
+    """Never suggested to this member: people they're connected to, have a request with, or dismissed."""
+    pairs = db.session.execute(_exclusions_statement(), {"user_id": user_id})  # one round trip
     people = {person for pair in pairs for person in pair}
     people.discard(user_id)
     return people
@@ -117,13 +126,17 @@ def suggestions_of_kinds(user: User, kinds: tuple[str, ...], k: int = 10) -> dic
     }
 
 
+@cache
+def _people_statement() -> Select:
+    # The cards show a profile's own columns, never its tag lists: those load only if read.
+    ids = bindparam("ids", expanding=True)
+    return select(User, Profile).join(Profile).where(User.id.in_(ids)).options(*PROFILE_COLUMNS_ONLY)
+
+
 def _people(ids: set[int]) -> dict[int, tuple[User, Profile]]:
     if not ids:
         return {}
-    # The cards show a profile's own columns, never its tag lists: those load only if read.
-    rows = db.session.execute(
-        select(User, Profile).join(Profile).where(User.id.in_(ids)).options(*PROFILE_COLUMNS_ONLY)
-    ).all()
+    rows = db.session.execute(_people_statement(), {"ids": list(ids)}).all()
     return {user.id: (user, profile) for user, profile in rows}
 
 

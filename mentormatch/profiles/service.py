@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -18,7 +18,7 @@ from mentormatch.core.limits import control_character
 from mentormatch.core.skills import PRACTICAL_SKILLS, concepts_in
 from mentormatch.core.vocabulary import GOALS, REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.profiles.listing import listed
-from mentormatch.profiles.models import Profile, Tag, profile_interest
+from mentormatch.profiles.models import Profile, ProfileGoal, ProfileSpecialty, Tag, profile_interest
 from mentormatch.profiles.signals import stage_changing
 
 
@@ -170,13 +170,13 @@ def profile_strength(user: User, profile: Profile | None) -> Strength:
     checks: list[tuple[int, bool, str]] = []
     if profile is None:
         return Strength(0, ["Tell us about yourself to start getting matches."])
-    interests = len(profile.interests)
+    interests, specialties, goals = _tag_counts(profile)
     about = len((profile.about or "").split())
     checks = [
         (15, bool(profile.organisation), "add your medical school, trust or hospital"),
         (10, bool(profile.region), "choose your region, so we can suggest people near you"),
-        (20, len(profile.specialties) >= 1, "choose at least one specialty you're interested in"),
-        (20, len(profile.goals) >= 1, "choose what you'd like help with"),
+        (20, specialties >= 1, "choose at least one specialty you're interested in"),
+        (20, goals >= 1, "choose what you'd like help with"),
         (
             15,
             interests >= 3,
@@ -188,6 +188,26 @@ def profile_strength(user: User, profile: Profile | None) -> Strength:
     percent = sum(weight for weight, done, _ in checks if done)
     hints = [hint[0].upper() + hint[1:] + "." for _, done, hint in checks if not done]
     return Strength(percent, hints)
+
+
+TAG_LISTS = frozenset({"interests", "specialty_rows", "goal_rows"})
+
+
+def _tag_counts(profile: Profile) -> tuple[int, int, int]:
+    """How many interests, specialties and goals: counted in one statement when none of the three
+    lists is loaded (the dashboard), else from the lists as they stand (an edit not yet saved)."""
+    state = inspect(profile)
+    if not state.persistent or not TAG_LISTS.issubset(state.unloaded):
+        return len(profile.interests), len(profile.specialties), len(profile.goals)
+    counted = (
+        select(func.count())
+        .select_from(profile_interest)
+        .where(profile_interest.c.user_id == profile.user_id),
+        select(func.count()).select_from(ProfileSpecialty).where(ProfileSpecialty.user_id == profile.user_id),
+        select(func.count()).select_from(ProfileGoal).where(ProfileGoal.user_id == profile.user_id),
+    )
+    interests, specialties, goals = db.session.execute(select(*(c.scalar_subquery() for c in counted))).one()
+    return interests, specialties, goals
 
 
 @account_deleting.connect

@@ -56,6 +56,7 @@ def _panel_context(me: User, tab: str) -> dict:
         "onboarded": onboarded,
         "top_stage": top_stage,
         "suggestions": suggestions,
+        "cards": [(s.user, s.profile, s) for s in suggestions],  # what matching/_card.html shows
         "mentor_apply_url": url_for("mentors.apply") if top_stage else None,
     }
 
@@ -139,9 +140,7 @@ def undo_dismiss_person(user_id: int) -> ResponseReturnValue:
         return render_fragment(
             "matching/_card.html",
             status_message=done,
-            person=person,
-            profile=person.profile,
-            suggestion=suggestion,
+            cards=[(person, person.profile, suggestion)],
             tab=tab,
             restored=True,
         )
