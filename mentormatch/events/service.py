@@ -14,9 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
 from mentormatch.core import audit
-from mentormatch.core.csvfile import csv_records
+from mentormatch.core.csvfile import read_email_list
 from mentormatch.core.extensions import db
-from mentormatch.core.limits import control_character
 from mentormatch.events.models import Event, EventRegistration
 
 audit.describe_actions(
@@ -124,45 +123,21 @@ class AttendeeFile:
 
 def read_attendees(data: bytes) -> AttendeeFile:
     """A CSV of email addresses: an `email` column, or the first column when there is no such header."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return AttendeeFile([], [(0, "The file isn't UTF-8 text: save it as 'CSV UTF-8' and try again.")])
-    records = list(csv_records(text))
-    problems = [(line, record) for line, record in records if isinstance(record, str)]
-    rows = [(line, record) for line, record in records if not isinstance(record, str)]
-    header = [cell.strip().casefold() for cell in rows[0][1]] if rows else []
-    column, first = (header.index("email"), 1) if "email" in header else (0, 0)
-    wanted: dict[str, int] = {}
-    for line, row in rows[first:]:
-        email = row[column].strip().lower() if len(row) > column else ""
-        if not email:
-            if any(cell.strip() for cell in row):
-                problems.append((line, "no email address"))
-            continue
-        if control_character(email):
-            problems.append((line, "the email address has invisible control characters in it"))
-            continue
-        wanted.setdefault(email, line)
+    listing = read_email_list(data)
     found = (
         dict(
             db.session.execute(
                 select(User.email, User.id).where(
-                    User.email.in_(list(wanted)),
+                    User.email.in_(list(listing.lines)),
                     User.deleted_at.is_(None),
                     User.email_verified_at.is_not(None),
                 )
             ).all()
         )
-        if wanted
+        if listing.lines
         else {}
     )
-    for email, line in wanted.items():
-        if email not in found:
-            problems.append((line, f"{email}: no member has this address"))
-    if not wanted and not problems:
-        problems.append((0, "The file has no email addresses."))
-    return AttendeeFile([found[email] for email in wanted if email in found], sorted(problems))
+    return AttendeeFile(*listing.named(found, "no member has this address"))
 
 
 def import_attendees(admin: User, event: Event, user_ids: list[int]) -> int:
