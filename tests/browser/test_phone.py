@@ -80,7 +80,7 @@ def test_the_header_is_one_bar_and_the_menu_opens_and_closes_by_keyboard(new_con
     page.keyboard.press("Enter")
     links = main_links(page)
     expect(links.first).to_be_visible()
-    assert links.count() == 7  # a student: no Mentoring, no Admin
+    assert links.count() == 8  # a student: no Mentoring, no Admin
     for link in links.all():
         assert link.bounding_box()["height"] >= 44, link.inner_text()
     expect(nav_link(page, "Dashboard")).to_have_attribute("aria-current", "page")
@@ -129,7 +129,7 @@ def test_on_a_wide_screen_every_roles_links_sit_in_one_row(
     log_in(page, ADMIN)
     expect(menu_button(page)).to_be_hidden()
     links = main_links(page)
-    assert links.count() == 9  # the most links: a mentor who is also an admin, and Log out besides
+    assert links.count() == 10  # the most links: a mentor who is also an admin, and Log out besides
     tops = {round(link.bounding_box()["y"]) for link in links.all()}
     assert len(tops) == 1, f"the links wrap at {width}px: {tops}"
     brand = page.locator(".brand").bounding_box()
