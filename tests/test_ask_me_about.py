@@ -10,7 +10,7 @@ from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
 from mentormatch.core.skills import PRACTICAL_SKILLS, concepts_in, fold, skill_key
 from mentormatch.mentoring.models import PEER, MentoringRequest
-from mentormatch.profiles.helping import add_help_topic
+from mentormatch.profiles.helping import add_help_topic, who_can_help
 from mentormatch.profiles.models import HelpTopic, Profile
 from tests.factories import make_member
 from tests.helpers import csrf_from, log_in, outbox
@@ -272,6 +272,20 @@ def test_the_help_section_lists_only_people_with_entries(app, client, helpers):
     assert "Marian Doyle" in section and "Nadia Noone" not in section
     assert '<li class="help-match">Cannulas</li>' in section
     assert "Nadia Noone" in html  # she is a result (her about says cannulation), not a helper
+
+
+def test_the_help_section_puts_people_whose_entries_name_it_first(app, helpers):
+    # Someone who only mentions cannulas elsewhere in their profile, with entries for other things,
+    # may rank above Marian in the results; in the section she comes after Marian, who offers it.
+    writer = make_member(app, "Wendy Writer", stage="core_trainee", about="I write about cannula sites.")
+    give_topics(app, writer, "ABGs")
+    with app.app_context():
+        ranked = select(User).join(Profile, Profile.user_id == User.id).order_by(User.name.desc())
+        chosen, named = who_can_help(ranked, "cannula")
+        assert [person.name for person in chosen] == ["Marian Doyle", "Wendy Writer", "Steve Walsh"]
+        assert named[helpers["marian"]] and not named[writer] and not named[helpers["steve"]]
+        chosen, _ = who_can_help(ranked, "")  # no search: the directory's own order
+        assert [person.name for person in chosen] == ["Wendy Writer", "Steve Walsh", "Marian Doyle"]
 
 
 def test_the_directory_filters_by_department_and_site(app, client, helpers):

@@ -21,6 +21,9 @@ from mentormatch.profiles.models import HelpTopic, Profile
 from mentormatch.profiles.service import refresh_search_text
 
 HELPERS_SHOWN = 6  # the directory's "who can help with…" section
+# The best-ranked results with entries that the section chooses from: those whose entries name the
+# search come first, so someone who only mentions it elsewhere doesn't push out someone who offers it.
+HELPERS_CONSIDERED = 30
 
 
 class HelpTopicProblem(Exception):
@@ -108,6 +111,17 @@ def _phrases(label: str) -> list[str]:
 
 
 def helpers_select(directory: Select[tuple[User]]) -> Select[tuple[User]]:
-    """The directory's own query narrowed to members with entries: the "who can help with…" section."""
+    """The directory's own query narrowed to members with entries: the "who can help with…" section's
+    candidates, best-ranked first."""
     has_topics = exists().where(HelpTopic.user_id == Profile.user_id)
-    return directory.where(has_topics).limit(HELPERS_SHOWN)
+    return directory.where(has_topics).limit(HELPERS_CONSIDERED)
+
+
+def who_can_help(directory: Select[tuple[User]], text: str) -> tuple[list[User], dict[int, set[int]]]:
+    """The "who can help with…" section: up to HELPERS_SHOWN members with entries among the results,
+    those whose entries name the search first (in the directory's order otherwise), and for each the
+    ids of their entries that the search names."""
+    candidates = list(db.session.scalars(helpers_select(directory)))
+    named = {person.id: matching_topics(person.profile.help_topics, text) for person in candidates}
+    chosen = sorted(candidates, key=lambda person: not named[person.id])[:HELPERS_SHOWN]
+    return chosen, {person.id: named[person.id] for person in chosen}

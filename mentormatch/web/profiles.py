@@ -20,7 +20,7 @@ from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE
 from mentormatch.mentoring.contributions import contributions_of
 from mentormatch.profiles import forms
-from mentormatch.profiles.helping import helpers_select, matching_topics
+from mentormatch.profiles.helping import who_can_help
 from mentormatch.profiles.listing import is_listed
 from mentormatch.profiles.search import DirectoryQuery, directory_select
 from mentormatch.profiles.service import (
@@ -143,14 +143,12 @@ def directory() -> ResponseReturnValue:
         directory_select(query), page=parse_page(args.get("page"), last=MAX_PAGE), per_page=PER_PAGE
     )
     # "Who can help with…": on the first page, members with "ask me about" entries among the results.
-    helpers = list(db.session.scalars(helpers_select(directory_select(query)))) if page.page == 1 else []
+    helpers, help_matches = who_can_help(directory_select(query), query.text) if page.page == 1 else ([], {})
     context = {
         "query": query,
         "page": page,
         "helpers": helpers,
-        "help_matches": {
-            person.id: matching_topics(person.profile.help_topics, query.text) for person in helpers
-        },
+        "help_matches": help_matches,
         # Only the search's own parameters go into the page links.
         "page_args": {key: args[key] for key in SEARCH_PARAMETERS if args.get(key)},
     }
