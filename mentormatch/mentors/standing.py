@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from mentormatch.accounts.models import User
@@ -67,6 +67,14 @@ describe_actions(
 
 def apply_to_mentor(user: User, application: Application) -> MentorApplication:
     """Send an application: it waits for an admin, and the applicant is emailed. Raises MentorProblem."""
+    # The same form sent from two tabs at once: the second waits on the profile's row lock, then sees
+    # the first one's application (its profile read afresh) and is refused, instead of replacing it.
+    db.session.execute(
+        select(Profile)
+        .where(Profile.user_id == user.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
     problem = application_problem(user) or registration_problem(
         user.career_stage, application.registration_number, required=True
     )
