@@ -48,6 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_templating(app)
     _register_mail_after_request(app)
 
+    from mentormatch.core.pagecache import init_page_cache
+
+    init_page_cache(app)
     from mentormatch.core.errors import (
         let_go_of_dropped_connections,
         register_error_handlers,
@@ -68,7 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from mentormatch import models  # noqa: F401  (every table, for Alembic and create_all)
     from mentormatch.accounts.sessions import init_login
-    from mentormatch.core import audit, changes
+    from mentormatch.core import audit, changes, writes
     from mentormatch.core.extensions import csrf, db, limiter, migrate
     from mentormatch.profiles.people import SIGNED_IN_MEMBER
 
@@ -79,6 +82,7 @@ def _init_extensions(app: Flask) -> None:
     init_login(app, load_options=SIGNED_IN_MEMBER)
     audit.install_guards()
     changes.install_flush_hook()
+    writes.install_write_count()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -4,6 +4,7 @@ from mentormatch.accounts.models import AccountToken, User
 from mentormatch.core.audit import AuditEntry
 from mentormatch.core.changes import MatchingChange
 from mentormatch.core.mail.models import OutboxMessage
+from mentormatch.core.writes import WriteCount
 from mentormatch.digests.models import Digest
 from mentormatch.events.models import Event, EventMeeting, EventRegistration
 from mentormatch.matching.models import Dismissal, LearnedBlend, MatchingState
@@ -55,5 +56,6 @@ __all__ = [
     "RoundPair",
     "Tag",
     "User",
+    "WriteCount",
     "profile_interest",
 ]

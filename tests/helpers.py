@@ -25,6 +25,17 @@ def csrf_from(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+def token_for(client: FlaskClient) -> str:
+    """A CSRF token of this client's session: a signed-in page carries one; a visitor's landing
+    page starts no session, so a visitor's comes from the login form, as a browser's would."""
+    match = CSRF_RE.search(client.get("/").get_data(as_text=True))
+    return (
+        (match.group(1) or match.group(2))
+        if match
+        else csrf_from(client.get("/auth/login").get_data(as_text=True))
+    )
+
+
 def submit(client: FlaskClient, url: str, data: dict, *, page: str | None = None, **kwargs):
     """POST a form the way a browser would: first load `page` (default: url) for its CSRF token."""
     html = client.get(page or url).get_data(as_text=True)

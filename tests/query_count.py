@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from mentormatch.core.extensions import db
+from mentormatch.core.pagecache import EXTENSION as PAGE_CACHE
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
@@ -34,10 +35,14 @@ def statements_sent(app: Flask) -> Iterator[list[str]]:
 
 
 def statements_of_get(app: Flask, client: FlaskClient, path: str, **kwargs: object) -> list[str]:
-    """The statements one GET sends, after a first GET has warmed this process up (the matching
-    engine fits or catches up on the first; that cost is the engine's, measured elsewhere)."""
+    """The statements one GET sends to make its page, after a first GET has warmed this process
+    up (the matching engine fits or catches up on the first; that cost is the engine's, measured
+    elsewhere). The page is made, not served from memory (tests/test_page_cache.py tests that)."""
     first = client.get(path, **kwargs)
     assert first.status_code == 200, (path, first.status_code)
+    kept_pages = app.extensions.get(PAGE_CACHE)
+    if kept_pages is not None:
+        kept_pages.clear()
     with statements_sent(app) as sent:
         response = client.get(path, **kwargs)
     assert response.status_code == 200, (path, response.status_code)

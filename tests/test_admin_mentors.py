@@ -20,7 +20,7 @@ from mentormatch.mentors.service import MentorProblem
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import stage_changed
 from tests.factories import make_member
-from tests.helpers import PASSWORD, ROLES, csrf_from, log_in, outbox, submit
+from tests.helpers import PASSWORD, ROLES, csrf_from, log_in, outbox, submit, token_for
 from tests.test_mentor_applications import GOOD
 from tests.test_mentoring_pages import assert_own_ids
 
@@ -422,7 +422,7 @@ def test_only_admins_reach_the_mentor_pages(app, client, login_as, role, method,
     ids = {"application": pending_application(app, pending), "approved": approved, "suspended": suspended}
     login_as(role)
     headers = HTMX if htmx else {}
-    data = {"csrf_token": csrf_from(client.get("/").get_data(as_text=True))} if method == "POST" else None
+    data = {"csrf_token": token_for(client)} if method == "POST" else None
     response = client.open(path.format(**ids), method=method, headers=headers, data=data)
     if role == "anonymous":
         assert response.status_code == (401 if htmx else 302)

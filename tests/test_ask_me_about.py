@@ -13,7 +13,7 @@ from mentormatch.mentoring.models import PEER, MentoringRequest
 from mentormatch.profiles.helping import add_help_topic, who_can_help
 from mentormatch.profiles.models import HelpTopic, Profile
 from tests.factories import make_member
-from tests.helpers import csrf_from, log_in, outbox
+from tests.helpers import csrf_from, log_in, outbox, token_for
 from tests.query_count import shapes, statements_of_get
 
 HTMX = {"HX-Request": "true"}
@@ -548,7 +548,7 @@ def test_the_pages_and_fragments_are_valid_html(app, client, helpers, tmp_path):
     see(
         "/people?q=venflon#results", client.get("/people?q=venflon", headers={**HTMX, "HX-Target": "results"})
     )
-    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    client.post("/auth/logout", data={"csrf_token": token_for(client)})
     log_in(client, marian_email)
     see("/profile/ask-me-about", client.get("/profile/ask-me-about"))
     see("/profile/ask-me-about#bad", _post(client, "/profile/ask-me-about", {"topic": "x" * 61}))

@@ -21,7 +21,7 @@ from mentormatch.mentoring import checkins
 from mentormatch.mentoring.models import Connection
 from mentormatch.mentoring.pair_models import CheckIn
 from tests.factories import make_member
-from tests.helpers import csrf_from, outbox
+from tests.helpers import csrf_from, outbox, token_for
 from tests.smtp_server import smtp_settings
 from tests.test_mentoring_pages import MENTOR, STUDENT, member, signed_in
 from tests.test_nudges import run_twice
@@ -227,7 +227,7 @@ def test_another_pairs_check_in_is_404(app):
         db.session.commit()
         ids = theirs.id, check_in.id
     student = signed_in(app, STUDENT)
-    token = csrf_from(student.get("/").get_data(as_text=True))
+    token = token_for(student)
     for path in (
         f"/connections/{pair['connection']}/check-ins/{ids[1]}",
         f"/connections/{ids[0]}/check-ins/{ids[1]}",

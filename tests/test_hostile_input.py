@@ -23,7 +23,7 @@ from werkzeug.routing import IntegerConverter
 from mentormatch.core.extensions import db
 from mentormatch.core.forms import Form
 from mentormatch.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
-from tests.helpers import csrf_from
+from tests.helpers import csrf_from, token_for
 
 ROLES = ("anonymous", "student", "admin")
 HOSTILE = [
@@ -128,10 +128,6 @@ def log_in(app: Flask, role: str) -> FlaskClient:
         )
         assert response.status_code == 303, f"the demo {role} can't log in"
     return client
-
-
-def token_for(client: FlaskClient) -> str:
-    return csrf_from(client.get("/").get_data(as_text=True))
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
 from mentormatch.profiles.models import Profile, Tag, profile_interest
 from tests.factories import make_member
-from tests.helpers import csrf_from, link_in, log_in, outbox, submit
+from tests.helpers import csrf_from, link_in, log_in, outbox, submit, token_for
 
 HEADER = (
     "email,name,stage,organisation,region,specialties,goals,interests,bio,looking_for,"
@@ -590,8 +590,7 @@ def upload(client, path: Path, button: str = "check", *, approve: bool = False, 
 def test_only_admins_can_use_the_import_page(client, login_as, role, expected, method, htmx):
     login_as(role)
     headers = {"HX-Request": "true"} if htmx else {}
-    page = client.get("/").get_data(as_text=True)
-    data = {"csrf_token": csrf_from(page)} if method == "POST" else None
+    data = {"csrf_token": token_for(client)} if method == "POST" else None
 
     response = client.open("/admin/import", method=method, headers=headers, data=data)
 

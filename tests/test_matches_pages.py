@@ -19,7 +19,7 @@ from mentormatch.matching.service import suggestions_for
 from mentormatch.mentoring.asking import send_request
 from mentormatch.profiles.models import Profile
 from mentormatch.profiles.service import tags_named
-from tests.helpers import PASSWORD, ROLES, csrf_from, log_in
+from tests.helpers import PASSWORD, ROLES, csrf_from, log_in, token_for
 
 HTMX = {"HX-Request": "true"}
 PRIYA = "priya@example.ac.uk"
@@ -123,7 +123,7 @@ def priya(client: FlaskClient, people: dict[str, int]) -> FlaskClient:
 
 
 def token(client: FlaskClient) -> str:
-    return csrf_from(client.get("/").get_data(as_text=True))
+    return token_for(client)
 
 
 def card_ids(html: str) -> set[int]:

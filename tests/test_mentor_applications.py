@@ -17,7 +17,7 @@ from mentormatch.mentors.models import MentorApplication, MentorExclusion
 from mentormatch.mentors.service import excluded_pairs
 from mentormatch.profiles.models import Profile
 from tests.factories import make_member
-from tests.helpers import PASSWORD, csrf_from, log_in, outbox, submit
+from tests.helpers import PASSWORD, csrf_from, log_in, outbox, submit, token_for
 
 GOOD = {
     "registration_number": "1234567",
@@ -267,7 +267,7 @@ MEMBER_PAGES = [
 def test_member_pages_need_a_login(client, login_as, role, method, path, expected):
     # login_as makes accounts without profiles: they are sent to /mentor, which says what to do first.
     login_as(role)
-    data = {"csrf_token": csrf_from(client.get("/").get_data(as_text=True))} if method == "POST" else None
+    data = {"csrf_token": token_for(client)} if method == "POST" else None
     response = client.open(path, method=method, data=data)
     if expected[role] == "login":
         assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")

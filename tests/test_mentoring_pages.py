@@ -20,7 +20,7 @@ from mentormatch.mentoring.display import closes_in
 from mentormatch.mentoring.models import Connection, MentoringRequest
 from mentormatch.profiles.models import Profile
 from tests.factories import make_member
-from tests.helpers import ROLES, csrf_from, link_in, log_in, outbox, submit
+from tests.helpers import ROLES, csrf_from, link_in, log_in, outbox, submit, token_for
 
 HTMX = {"HX-Request": "true"}
 STUDENT = "priya@example.ac.uk"
@@ -732,10 +732,10 @@ def test_access_matrix(app, client, login_as, people, role, method, path, what, 
         pending = db.session.scalar(select(MentoringRequest.id).where(MentoringRequest.status == "pending"))
         connection = db.session.scalar(select(Connection.id))
     url = path.format(request=pending, connection=connection, mentor=people["mentor"])
-    token = csrf_from(client.get("/").get_data(as_text=True))
+    token = token_for(client)
     login_as(role)
     if role != "anonymous":
-        token = csrf_from(client.get("/").get_data(as_text=True))
+        token = token_for(client)
     before = (len(outbox(app)), count(app, MentoringRequest, MentoringRequest.status == "pending"))
 
     response = client.open(

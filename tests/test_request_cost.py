@@ -21,6 +21,13 @@ ROLES = ("anonymous", "student", "mentor", "admin")
 
 
 @pytest.fixture
+def app_config() -> dict:
+    """The pages' own statements are counted here, so none is served from memory (the page cache
+    has its own tests: tests/test_page_cache.py)."""
+    return {"PAGE_CACHE_SECONDS": 0}
+
+
+@pytest.fixture
 def seeded(app: Flask) -> Flask:
     result = app.test_cli_runner().invoke(args=["seed-demo", "--users", "40"])
     assert result.exit_code == 0, result.output

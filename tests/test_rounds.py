@@ -23,7 +23,7 @@ from mentormatch.rounds.publishing import publish_round, round_csv
 from mentormatch.rounds.service import RoundProblem, change_pair, create_round, run_round
 from mentormatch.rounds.solver import ALL_FULL
 from tests.factories import make_member
-from tests.helpers import ROLES, csrf_from, outbox, submit
+from tests.helpers import ROLES, csrf_from, outbox, submit, token_for
 
 
 @pytest.fixture
@@ -320,7 +320,7 @@ def _pages(round_id: int, mentee_id: int) -> list[tuple[str, str, dict]]:
 def test_access(app, client, login_as, cohort, role):
     round_id = _round(app, cohort)
     login_as(role)
-    token = csrf_from(client.get("/").get_data(as_text=True))
+    token = token_for(client)
     for method, url, headers in _pages(round_id, cohort["ana"]):
         data = {"csrf_token": token, "mentor": ""} if method == "POST" else None
         response = client.open(url, method=method, headers=headers, data=data)

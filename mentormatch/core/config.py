@@ -50,6 +50,10 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_ASK": "20 per hour",  # requests sent (mentoring or peer) per signed-in member
     "RATELIMIT_INTRODUCE": "10 per hour;30 per day",  # introductions made per signed-in member
     "RATELIMIT_MESSAGE": "60 per hour",  # messages, meetings, goals and notes posted per signed-in member
+    # Signed-in pages served again from memory while nothing has been written (core/pagecache.py):
+    # for at most this many seconds (0: never), in at most this much memory per process.
+    "PAGE_CACHE_SECONDS": 60,
+    "PAGE_CACHE_MAX_MB": 32,
     "DATABASE_RETRY_AFTER": 30,  # seconds the 503 page asks a client to wait while the database is away
     "PROXY_FIX_X_FOR": 0,  # proxies in front of the app whose X-Forwarded-For to trust
     "PROXY_FIX_X_PROTO": 0,

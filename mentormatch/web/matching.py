@@ -11,6 +11,7 @@ from mentormatch.accounts.sessions import verified_required
 from mentormatch.core.errors import render_error
 from mentormatch.core.extensions import db
 from mentormatch.core.ids import parse_id
+from mentormatch.core.pagecache import cached_page
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import STAGE_BY_CODE, STAGES
 from mentormatch.matching.models import Dismissal
@@ -72,6 +73,7 @@ def _found_message(context: dict) -> str:
 
 
 @bp.get("/matches")
+@cached_page
 @verified_required
 def matches() -> ResponseReturnValue:
     """Suggested mentors and peers, with the reasons (?tab=mentors or ?tab=peers)."""

@@ -22,6 +22,7 @@ from mentormatch.accounts.models import User
 from mentormatch.accounts.sessions import verified_required
 from mentormatch.core.errors import render_error
 from mentormatch.core.extensions import db, limiter
+from mentormatch.core.pagecache import cached_page
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.mentoring import answering
 from mentormatch.mentoring import connections as mentoring_connections
@@ -117,6 +118,7 @@ def ask(user_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/requests")
+@cached_page
 @verified_required
 def requests() -> ResponseReturnValue:
     """Requests waiting for your answer, the ones you sent, and what happened to earlier ones."""
@@ -229,6 +231,7 @@ def withdraw_request(request_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/connections")
+@cached_page
 @verified_required
 def connections() -> ResponseReturnValue:
     """Your mentors, mentees and peers, with their contact details."""

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from mentormatch.accounts.models import User
 from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
+from mentormatch.core.pagecache import cached_page
 from mentormatch.events.dashboard import events_section
 from mentormatch.matching.service import SuggestedPerson, suggestions_of_kinds
 from mentormatch.mentoring import introductions
@@ -120,6 +121,7 @@ def dashboard_events(user: User) -> dict:
 
 
 @bp.get("/")
+@cached_page(visitors=True)  # the landing page reads nothing
 def index() -> ResponseReturnValue:
     """Visitors get the landing page; signed-in people their dashboard."""
     if current_user.is_authenticated:

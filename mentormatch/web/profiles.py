@@ -15,6 +15,7 @@ from mentormatch.core.database import utcnow
 from mentormatch.core.extensions import db
 from mentormatch.core.ids import parse_page
 from mentormatch.core.limits import control_character
+from mentormatch.core.pagecache import cached_page
 from mentormatch.core.pagination import paginate
 from mentormatch.core.views import is_htmx, render_fragment
 from mentormatch.core.vocabulary import REGIONS, SPECIALTIES, STAGE_BY_CODE
@@ -126,6 +127,7 @@ def tag_suggestions() -> ResponseReturnValue:
 
 
 @bp.get("/people")
+@cached_page
 @verified_required
 def directory() -> ResponseReturnValue:
     """Search members by name, workplace, specialty, interests and what they write."""
