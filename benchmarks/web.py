@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/web.py [--users 10000] [--workers 2] [--duration 12]
         [--connections 8,32] [--logins 6] [--worker-class sync] [--threads 1] [--preload]
+        [--page-cache-seconds S] [--writes-per-second W]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/mentormatch_bench]
         [--redis-url redis://127.0.0.1:6379/0] [--port 8471]
 
@@ -14,6 +15,11 @@ install wrk`), rotating their cookies, at each number of connections. In the sam
 bare Flask hello-world under the same gunicorn settings: the ceiling. It prints req/s, p50/p95/p99,
 errors and time-outs (wrk's, and any answer other than 200) per page, each page's share of the
 ceiling, the load average, and each worker's RSS and PSS.
+
+Signed-in pages a member asks for again are served from memory while nothing has been written
+(mentormatch/core/pagecache.py): `--page-cache-seconds 0` turns that off, so every request makes its
+page; `--writes-per-second W` commits W writes a second elsewhere while the signed-in pages are
+driven (each outdates every kept page), as a busy programme would.
 
 Loopback only; every wrk run is bounded by --duration; the servers are stopped at the end.
 """
@@ -30,6 +36,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -43,6 +50,9 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "mentormatch-demo"  # noqa: S105 (published: mentormatch/demo/logins.py)
 DEMO_DOMAIN = "demo.mentormatch.example"
+# One browser's name for the logins and the load: a session keeps the User-Agent it signed in with
+# (Flask-Login's session protection marks it no longer fresh when that changes).
+USER_AGENT = "MentorMatch-benchmark/1"
 
 # (label, path, signed in): the pages of the issue's table, in its order.
 PAGES = [
@@ -64,6 +74,7 @@ function init(args) bad = 0; counter = math.random(1000) end
 request = function()
   counter = counter + 1
   local headers = {}
+  headers["User-Agent"] = %(agent)s
   if #cookies > 0 then headers["Cookie"] = cookies[(counter %% #cookies) + 1] end
   return wrk.format("GET", %(path)s, headers)
 end
@@ -90,7 +101,8 @@ def main() -> None:
     database_url = args.database_url
     prepare_database(database_url, args.users, app_env(args))
     print(f"# {args.users:,} members; gunicorn {args.workers} workers ({gunicorn_shape(args)}); "
-          f"wrk {args.duration} s per page; load average before: {load_average()}")  # fmt: skip
+          f"wrk {args.duration} s per page; page cache: {page_cache_shape(args)}; "
+          f"load average before: {load_average()}")  # fmt: skip
     results: dict[tuple[str, int], dict] = {}
     rss: dict[str, dict[int, tuple[int, int]]] = {}
     with gunicorn(args, "benchmarks.hello:app", app_env(args)) as server:
@@ -103,9 +115,9 @@ def main() -> None:
         seen: dict[int, tuple[int, int]] = {}
         for label, path, signed_in in PAGES:
             for connections in args.connections:
-                results[(label, connections)] = run_wrk(
-                    server, path, cookies if signed_in else [], connections, args
-                )
+                with writes_elsewhere(database_url, args.writes_per_second if signed_in else 0) as writes:
+                    found = run_wrk(server, path, cookies if signed_in else [], connections, args)
+                results[(label, connections)] = {**found, "writes": writes.count}
                 for pid, memory in worker_memory(server.master).items():
                     seen[pid] = max(seen.get(pid, (0, 0)), memory)
         rss["MentorMatch"] = seen
@@ -134,12 +146,25 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--port", type=int, default=8471)
+    parser.add_argument(
+        "--page-cache-seconds", type=float, default=None, help="the app's PAGE_CACHE_SECONDS (0: off)"
+    )
+    parser.add_argument(
+        "--writes-per-second", type=float, default=0, help="writes committed elsewhere during signed-in runs"
+    )
     return parser.parse_args()
 
 
 def gunicorn_shape(args: argparse.Namespace) -> str:
     shape = f"{args.worker_class}, {args.threads} thread{'s' if args.threads != 1 else ''}"
     return shape + (", --preload" if args.preload else "")
+
+
+def page_cache_shape(args: argparse.Namespace) -> str:
+    if args.page_cache_seconds == 0:
+        return "off"
+    seconds = "the default" if args.page_cache_seconds is None else f"{args.page_cache_seconds:g} s"
+    return f"{seconds}, {args.writes_per_second:g} writes a second elsewhere"
 
 
 def load_average() -> str:
@@ -154,12 +179,16 @@ def prepare_database(database_url: str, users: int, env: dict[str, str]) -> None
     url = make_url(database_url)
     if not url.drivername.startswith("postgresql"):
         sys.exit("--database-url must be PostgreSQL, as in production")
+    flask = [sys.executable, "-m", "flask", "--app", "mentormatch"]  # this interpreter's, our commands
+    upgrade = [*flask, "db", "upgrade"]
     server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
         exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database})
         members = member_count(database_url) if exists else None
         if members == users:
             server.dispose()
+            # Seeded by an older checkout, perhaps: today's migrations first.
+            subprocess.run(upgrade, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
             analyze(database_url)
             return
         if exists:
@@ -167,9 +196,7 @@ def prepare_database(database_url: str, users: int, env: dict[str, str]) -> None
             connection.execute(text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{url.database}"'))
     server.dispose()
-    flask = [sys.executable, "-m", "flask", "--app", "mentormatch"]
-    # This interpreter's flask, our own commands.
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    subprocess.run(upgrade, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     started = time.perf_counter()
     seed = [*flask, "--debug", "seed-demo", "--users", str(users)]
     subprocess.run(seed, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
@@ -229,6 +256,11 @@ def app_env(args: argparse.Namespace) -> dict[str, str]:
         "MENTORMATCH_SECRET_KEY": "bench-" + secrets.token_hex(32),
         "MENTORMATCH_BASE_URL": f"http://127.0.0.1:{args.port}",
         "MENTORMATCH_MAIL_FILE_DIR": mail_dir,
+        **(
+            {"MENTORMATCH_PAGE_CACHE_SECONDS": str(args.page_cache_seconds)}
+            if args.page_cache_seconds is not None
+            else {}
+        ),
     }
 
 
@@ -278,6 +310,7 @@ def log_in(base: str, email: str) -> str:
     """Sign in through the login form; the session cookie, as a Cookie header."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     html = opener.open(base + "/auth/login", timeout=300).read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     form = urllib.parse.urlencode({"email": email, "password": DEMO_PASSWORD, "csrf_token": token})
@@ -299,7 +332,11 @@ def warm_up(server: Server, cookies: list[str], args: argparse.Namespace) -> Non
 
 def run_wrk(server: Server, path: str, cookies: list[str], connections: int, args: argparse.Namespace,
             duration: int | None = None) -> dict:  # fmt: skip
-    script = WRK_SCRIPT % {"cookies": ", ".join(json.dumps(c) for c in cookies), "path": json.dumps(path)}
+    script = WRK_SCRIPT % {
+        "cookies": ", ".join(json.dumps(c) for c in cookies),
+        "path": json.dumps(path),
+        "agent": json.dumps(USER_AGENT),
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration or args.duration}s",
@@ -315,6 +352,38 @@ def run_wrk(server: Server, path: str, cookies: list[str], connections: int, arg
     found = json.loads(line.removeprefix("BENCH "))
     found["rps"] = found["requests"] / (found["duration_us"] / 1e6)
     return found
+
+
+class writes_elsewhere:  # used as `with writes_elsewhere(url, per_second) as writes:`
+    """A thread committing `per_second` writes a second to the database until the block ends: each
+    moves the write count on (mentormatch/core/writes.py), as any member's change would."""
+
+    def __init__(self, database_url: str, per_second: float) -> None:
+        self.database_url, self.per_second, self.count = database_url, per_second, 0
+        self.stop = threading.Event()
+
+    def __enter__(self) -> writes_elsewhere:
+        if self.per_second > 0:
+            self.thread = threading.Thread(target=self.write, daemon=True)
+            self.thread.start()
+        return self
+
+    def write(self) -> None:
+        engine = create_engine(self.database_url)
+        interval = 1 / self.per_second
+        next_at = time.monotonic()
+        while not self.stop.is_set():
+            with engine.begin() as connection:
+                connection.execute(text("UPDATE write_count SET value = value + 1 WHERE id = 1"))
+            self.count += 1
+            next_at += interval
+            self.stop.wait(max(next_at - time.monotonic(), 0))
+        engine.dispose()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        if self.per_second > 0:
+            self.thread.join()
 
 
 def worker_memory(master: int) -> dict[int, tuple[int, int]]:
