@@ -190,6 +190,17 @@ def test_a_visitors_landing_page_is_the_same_for_everyone_and_starts_no_session(
     assert csrf_from(app.test_client().get("/auth/login").get_data(as_text=True))
 
 
+def test_a_remembered_member_gets_their_dashboard_not_the_visitors_page(app, people):
+    app.test_client().get("/")  # the visitors' landing page, kept
+    remembered = app.test_client()
+    assert log_in(remembered, "amira@example.org", remember="y").status_code == 303
+    remembered.delete_cookie("session")  # the browser was closed: only the remember-me cookie is left
+
+    page = remembered.get("/").get_data(as_text=True)
+    assert "Create your free account" not in page
+    assert f'href="/people/{people["amira"]}"' in page  # her own "My profile": signed in again
+
+
 def test_errors_and_writes_are_never_kept(app, people):
     amira = signed_in(app, "amira@example.org")
     assert amira.get("/people/999999").status_code == 404

@@ -12,8 +12,9 @@ only, while both hold:
 Only plain sessions are served: none with a message waiting to be flashed or other keys of a
 flow in progress. The page carries the session's CSRF token, which is why it is kept per session,
 and a signed-in session is only ever the same person (a password change, an account closing, a
-confirmed address are writes). A visitor without a session sees the pages marked
-`visitors=True` (the landing page), which are the same for every visitor and read nothing.
+confirmed address are writes). A visitor without a session (nor a remember-me cookie) sees the
+pages marked `visitors=True` (the landing page), which are the same for every visitor and read
+nothing.
 
 Each worker keeps its own pages, at most PAGE_CACHE_MAX_MB of them, the least recently used
 going first; a newer write count drops every page of an older one. PAGE_CACHE_SECONDS = 0 turns
@@ -154,7 +155,9 @@ def _key(visitors: bool) -> tuple | None:
     if request.method != "GET":
         return None
     if not session:  # nothing in it, or no cookie at all
-        return (None, request.full_path) if visitors else None
+        # A remember-me cookie is a member whose browser was closed: signed in again as the page is made.
+        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        return (None, request.full_path) if visitors and not remembered else None
     if "_user_id" not in session or not PLAIN_SESSION_KEYS.issuperset(session.keys()):
         return None
     htmx = tuple(
