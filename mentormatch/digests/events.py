@@ -43,41 +43,10 @@ class FollowUpItem:
 def add_events(contents: dict, wanted: set[int], now: datetime) -> None:
     """Fill each reader's `events`, `ask_met` and `follow_ups` (contents: user id → DigestContent)."""
     ids = list(wanted)
-    rows = db.session.execute(
-        select(
-            EventRegistration.member_id, EventRegistration.answered_at, Event.id, Event.title, Event.starts_at
-        )
-        .join(Event, Event.id == EventRegistration.event_id)
-        .where(
-            EventRegistration.member_id.in_(ids),
-            or_(
-                (Event.starts_at > now) & (Event.starts_at <= now + COMING_WITHIN),
-                (Event.ends_at <= now) & (Event.ends_at > now - ASK_WITHIN),
-            ),
-        )
-        .order_by(Event.starts_at)
-    ).all()
+    rows = _registrations(ids, now)
     coming = [row for row in rows if row.starts_at > now]
-    event_ids = {row.id for row in coming}
-    attendees: dict[int, list[tuple[int, str]]] = {}
-    if event_ids:
-        for event_id, user_id, name in db.session.execute(
-            select(EventRegistration.event_id, User.id, User.name)
-            .join(User, User.id == EventRegistration.member_id)
-            .join(Profile, Profile.user_id == User.id)
-            .where(EventRegistration.event_id.in_(event_ids), EventRegistration.listed.is_(True), *listed())
-        ):
-            attendees.setdefault(event_id, []).append((user_id, name or ""))
-    connected: dict[int, set[int]] = {}
-    if coming:
-        for first, second in db.session.execute(
-            select(Connection.first_id, Connection.second_id).where(
-                Connection.ended_at.is_(None),
-                or_(Connection.first_id.in_(ids), Connection.second_id.in_(ids)),
-            )
-        ):
-            connected.setdefault(first, set()).add(second)
-            connected.setdefault(second, set()).add(first)
+    attendees = _listed_attendees({row.id for row in coming})
+    connected = _connected_to(ids) if coming else {}
     with fresh_engine() as engine:
         for row in rows:
             content = contents.get(row.member_id)
@@ -95,6 +64,58 @@ def add_events(contents: dict, wanted: set[int], now: datetime) -> None:
             elif row.answered_at is None and row.id not in content.seen.get("ask_met", []):
                 content.ask_met.append(EventItem(row.id, row.title, row.starts_at))
                 content.seen["ask_met"] = [*content.seen.get("ask_met", []), row.id][-50:]
+    _add_follow_ups(contents, ids)
+
+
+def _registrations(ids: list[int], now: datetime) -> list:
+    """The readers' registrations for events coming up soon or ended lately, soonest first."""
+    return db.session.execute(
+        select(
+            EventRegistration.member_id, EventRegistration.answered_at, Event.id, Event.title, Event.starts_at
+        )
+        .join(Event, Event.id == EventRegistration.event_id)
+        .where(
+            EventRegistration.member_id.in_(ids),
+            or_(
+                (Event.starts_at > now) & (Event.starts_at <= now + COMING_WITHIN),
+                (Event.ends_at <= now) & (Event.ends_at > now - ASK_WITHIN),
+            ),
+        )
+        .order_by(Event.starts_at)
+    ).all()
+
+
+def _listed_attendees(event_ids: set[int]) -> dict[int, list[tuple[int, str]]]:
+    """Who is listed as going to each of these events (listed members only): event id → (id, name)."""
+    attendees: dict[int, list[tuple[int, str]]] = {}
+    if not event_ids:
+        return attendees
+    for event_id, user_id, name in db.session.execute(
+        select(EventRegistration.event_id, User.id, User.name)
+        .join(User, User.id == EventRegistration.member_id)
+        .join(Profile, Profile.user_id == User.id)
+        .where(EventRegistration.event_id.in_(event_ids), EventRegistration.listed.is_(True), *listed())
+    ):
+        attendees.setdefault(event_id, []).append((user_id, name or ""))
+    return attendees
+
+
+def _connected_to(ids: list[int]) -> dict[int, set[int]]:
+    """Each reader's current connections, both ways (nobody is suggested to meet a connection)."""
+    connected: dict[int, set[int]] = {}
+    for first, second in db.session.execute(
+        select(Connection.first_id, Connection.second_id).where(
+            Connection.ended_at.is_(None),
+            or_(Connection.first_id.in_(ids), Connection.second_id.in_(ids)),
+        )
+    ):
+        connected.setdefault(first, set()).add(second)
+        connected.setdefault(second, set()).add(first)
+    return connected
+
+
+def _add_follow_ups(contents: dict, ids: list[int]) -> None:
+    """The follow-ups sent to each reader since their last digest."""
     earliest = min(content.since for content in contents.values())
     for meeting in db.session.execute(
         select(
