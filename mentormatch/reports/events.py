@@ -34,12 +34,26 @@ def event_report() -> ReportTable:
     ).all()
     if not events:
         return table
+    registered, answered = _registered_and_answered()
+    met = _met_and_connected()
+    table.rows = [
+        (
+            title,
+            starts_at.date(),
+            registered.get(event_id, 0),
+            answered.get(event_id, 0),
+            *met.get(event_id, (0, 0)),
+        )
+        for event_id, title, starts_at in events
+    ]
+    return table
+
+
+def _registered_and_answered() -> tuple[dict[int, int], dict[int, int]]:
+    """By event: how many registered, and how many of them said whom they met."""
     registered = dict(
         db.session.execute(
-            select(
-                EventRegistration.event_id,
-                func.count(),
-            ).group_by(EventRegistration.event_id)
+            select(EventRegistration.event_id, func.count()).group_by(EventRegistration.event_id)
         ).all()
     )
     answered = dict(
@@ -49,6 +63,11 @@ def event_report() -> ReportTable:
             .group_by(EventRegistration.event_id)
         ).all()
     )
+    return registered, answered
+
+
+def _met_and_connected() -> dict[int, list[int]]:
+    """By event: [people met, of whom connected within 3 months of its end]."""
     # The first connection between each pair met, made since the event started (ended or not).
     first_connected = (
         select(func.min(Connection.started_at))
@@ -73,14 +92,4 @@ def event_report() -> ReportTable:
         counts = met.setdefault(event_id, [0, 0])
         counts[0] += 1
         counts[1] += connected_at is not None and connected_at <= ends_at + CONNECTED_WITHIN
-    table.rows = [
-        (
-            title,
-            starts_at.date(),
-            registered.get(event_id, 0),
-            answered.get(event_id, 0),
-            *met.get(event_id, (0, 0)),
-        )
-        for event_id, title, starts_at in events
-    ]
-    return table
+    return met
