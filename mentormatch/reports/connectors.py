@@ -7,7 +7,7 @@ accepted plus quick questions answered. Every listed member with any of these, m
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Subquery, distinct, func, select
 
 from mentormatch.accounts.models import User
 from mentormatch.core.extensions import db
@@ -33,6 +33,21 @@ def connectors() -> ReportTable:
         ),
         empty_message="Nobody has introduced, mentored or helped anyone yet.",
     )
+    counts = _contribution_counts()
+    rows = db.session.execute(
+        select(counts)
+        .where((counts.c.made + counts.c.mentored + counts.c.helped) > 0)
+        .order_by((counts.c.led + counts.c.mentored + counts.c.helped).desc(), counts.c.name, counts.c.email)
+    ).all()
+    table.rows = [
+        (row.name or row.email, int(row.made), int(row.led), int(row.mentored), int(row.helped))
+        for row in rows
+    ]
+    return table
+
+
+def _contribution_counts() -> Subquery:
+    """Each counted member's name, email and counts (made, led, mentored, helped), as a subquery."""
     made = (
         select(func.count()).select_from(Introduction).where(Introduction.introducer_id == User.id)
     ).scalar_subquery()
@@ -60,7 +75,7 @@ def connectors() -> ReportTable:
         .select_from(QuickQuestion)
         .where(QuickQuestion.mentor_id == User.id, QuickQuestion.answered_at.is_not(None))
     ).scalar_subquery()
-    counts = (
+    return (
         select(
             User.name.label("name"),
             User.email.label("email"),
@@ -73,13 +88,3 @@ def connectors() -> ReportTable:
         .where(*counted())
         .subquery()
     )
-    rows = db.session.execute(
-        select(counts)
-        .where((counts.c.made + counts.c.mentored + counts.c.helped) > 0)
-        .order_by((counts.c.led + counts.c.mentored + counts.c.helped).desc(), counts.c.name, counts.c.email)
-    ).all()
-    table.rows = [
-        (row.name or row.email, int(row.made), int(row.led), int(row.mentored), int(row.helped))
-        for row in rows
-    ]
-    return table
