@@ -87,6 +87,17 @@ def _london_at(day: datetime, hour: int) -> datetime:
 
 def seed_events(rng: Random, now: datetime) -> dict[str, int]:
     """The demo events, registrations, picks and follow-ups in every state."""
+    priya, tom, peers = _demo_people()
+    if priya is None or len(peers) < 4:
+        return {"events": 0}
+    events, attendees = _add_events(rng, now, priya, tom, peers)
+    _register(events, attendees, priya, tom, now)
+    _add_meetings(events, attendees, priya)
+    return {"events": len(events)}
+
+
+def _demo_people() -> tuple[int | None, int | None, list[int]]:
+    """Priya and Tom (the demo student and mentor), and the onboarded peers who can go to events."""
     emails = {DEMO_LOGINS["student"].email, DEMO_LOGINS["mentor"].email}
     demo = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).tuples().all())
     priya, tom = demo.get(DEMO_LOGINS["student"].email), demo.get(DEMO_LOGINS["mentor"].email)
@@ -104,8 +115,13 @@ def seed_events(rng: Random, now: datetime) -> dict[str, int]:
             .order_by(User.id)
         )
     )
-    if priya is None or len(peers) < 4:
-        return {"events": 0}
+    return priya, tom, peers
+
+
+def _add_events(
+    rng: Random, now: datetime, priya: int, tom: int | None, peers: list[int]
+) -> tuple[dict[str, Event], dict[str, list[int]]]:
+    """Each demo event, and who goes to it (Priya to all but the conference, Tom to the workshop)."""
     events: dict[str, Event] = {}
     attendees: dict[str, list[int]] = {}
     for key, kind, title, days, hour, hours, place, capacity, count in EVENTS:
@@ -130,6 +146,13 @@ def seed_events(rng: Random, now: datetime) -> dict[str, int]:
             people.append(tom)
         attendees[key] = people
     db.session.flush()
+    return events, attendees
+
+
+def _register(
+    events: dict[str, Event], attendees: dict[str, list[int]], priya: int, tom: int | None, now: datetime
+) -> None:
+    """The registrations: places taken, most listed, and "who did you meet?" answered after past events."""
     registrations = []
     for key, people in attendees.items():
         event = events[key]
@@ -149,18 +172,26 @@ def seed_events(rng: Random, now: datetime) -> dict[str, int]:
                 }
             )
     db.session.execute(EventRegistration.__table__.insert(), registrations)
-    meetings, connections = [], []
-    connected = set(
-        db.session.execute(
-            select(Connection.first_id, Connection.second_id).where(Connection.ended_at.is_(None))
-        ).tuples()
-    )
+
+
+class _Meetings:
+    """Whom people said they met, and the connections some of them made afterwards."""
+
+    def __init__(self, events: dict[str, Event]) -> None:
+        self.events = events
+        self.meetings: list[dict] = []
+        self.connections: list[dict] = []
+        self.connected = set(
+            db.session.execute(
+                select(Connection.first_id, Connection.second_id).where(Connection.ended_at.is_(None))
+            ).tuples()
+        )
 
     def met(
-        key: str, member: int, other: int, *, after_48h: bool, after_3m: bool, connect: bool = False
+        self, key: str, member: int, other: int, *, after_48h: bool, after_3m: bool, connect: bool = False
     ) -> None:
-        event = events[key]
-        meetings.append(
+        event = self.events[key]
+        self.meetings.append(
             {
                 "event_id": event.id,
                 "member_id": member,
@@ -172,9 +203,9 @@ def seed_events(rng: Random, now: datetime) -> dict[str, int]:
             }
         )
         first, second = sorted((member, other))
-        if connect and (first, second) not in connected:
-            connected.add((first, second))
-            connections.append(
+        if connect and (first, second) not in self.connected:
+            self.connected.add((first, second))
+            self.connections.append(
                 {
                     "kind": PEER,
                     "first_id": first,
@@ -183,19 +214,25 @@ def seed_events(rng: Random, now: datetime) -> dict[str, int]:
                 }
             )
 
+    def save(self) -> None:
+        db.session.execute(EventMeeting.__table__.insert(), self.meetings)
+        if self.connections:
+            db.session.execute(Connection.__table__.insert(), self.connections)
+
+
+def _add_meetings(events: dict[str, Event], attendees: dict[str, list[int]], priya: int) -> None:
+    """Picks in every state: waiting for the 48-hour prompt, prompted, followed up at 3 months."""
+    found = _Meetings(events)
     evening = attendees["evening"][1:]
     for a, b in zip(evening[0:6:2], evening[1:6:2], strict=True):  # picks waiting for the 48-hour prompt
-        met("evening", a, b, after_48h=False, after_3m=False)
+        found.met("evening", a, b, after_48h=False, after_3m=False)
     teaching = attendees["teaching"]
     # Priya met two people at the Teaching Day: connected with one, the other's prompt was sent.
-    met("teaching", priya, teaching[1], after_48h=True, after_3m=False, connect=True)
-    met("teaching", priya, teaching[2], after_48h=True, after_3m=False)
+    found.met("teaching", priya, teaching[1], after_48h=True, after_3m=False, connect=True)
+    found.met("teaching", priya, teaching[2], after_48h=True, after_3m=False)
     for a, b in zip(teaching[3:9:2], teaching[4:9:2], strict=True):
-        met("teaching", a, b, after_48h=True, after_3m=False)
+        found.met("teaching", a, b, after_48h=True, after_3m=False)
     conference = attendees["conference"]
     for n, (a, b) in enumerate(zip(conference[0:8:2], conference[1:8:2], strict=True)):
-        met("conference", a, b, after_48h=True, after_3m=n % 2 == 0, connect=n % 2 == 1)
-    db.session.execute(EventMeeting.__table__.insert(), meetings)
-    if connections:
-        db.session.execute(Connection.__table__.insert(), connections)
-    return {"events": len(events)}
+        found.met("conference", a, b, after_48h=True, after_3m=n % 2 == 0, connect=n % 2 == 1)
+    found.save()
