@@ -40,30 +40,48 @@ NOTES = (
 
 def seed_introductions(rng: Random, now: datetime) -> dict[str, int]:
     """Introductions in every state; returns how many."""
-    active = db.session.execute(
-        select(Connection.first_id, Connection.second_id).where(Connection.ended_at.is_(None))
-    ).all()
-    linked: dict[int, set[int]] = defaultdict(set)
-    for first, second in active:
-        linked[first].add(second)
-        linked[second].add(first)
-    names = dict(db.session.execute(select(User.id, User.name)).tuples().all())
-    stages = dict(db.session.execute(select(User.id, User.career_stage)).tuples().all())
+    made = _Introductions(rng, now)
     by_email = dict(db.session.execute(select(User.email, User.id)).tuples().all())
     priya = by_email.get(DEMO_LOGINS["student"].email)
     tom = by_email.get(DEMO_LOGINS["mentor"].email)
-    used: set[tuple[int, int]] = set()
-    made: list[Introduction] = []
+    # Priya's answer is waiting: Tom introduces her to another of his mentees.
+    if priya and tom:
+        other = next((p for p in sorted(made.linked[tom]) if p != priya and made.can_meet(priya, p)), None)
+        if other:
+            made.introduce(tom, priya, other, OPEN, 2)
+    _everyone_elses(made, rng, priya, tom)
+    _pay_it_forward(tom)
+    return {"introductions": len(made.made)}
 
-    def can_meet(a: int, b: int) -> bool:
+
+class _Introductions:
+    """Who is connected to whom (kept up to date as introductions connect people), and the
+    introductions made so far."""
+
+    def __init__(self, rng: Random, now: datetime) -> None:
+        self.rng, self.now = rng, now
+        active = db.session.execute(
+            select(Connection.first_id, Connection.second_id).where(Connection.ended_at.is_(None))
+        ).all()
+        self.linked: dict[int, set[int]] = defaultdict(set)
+        for first, second in active:
+            self.linked[first].add(second)
+            self.linked[second].add(first)
+        self.names = dict(db.session.execute(select(User.id, User.name)).tuples().all())
+        self.stages = dict(db.session.execute(select(User.id, User.career_stage)).tuples().all())
+        self.used: set[tuple[int, int]] = set()
+        self.made: list[Introduction] = []
+
+    def can_meet(self, a: int, b: int) -> bool:
         pair = (min(a, b), max(a, b))
-        ranks = STAGE_BY_CODE[stages[a]].rank, STAGE_BY_CODE[stages[b]].rank
-        return a != b and b not in linked[a] and pair not in used and abs(ranks[0] - ranks[1]) <= 1
+        ranks = STAGE_BY_CODE[self.stages[a]].rank, STAGE_BY_CODE[self.stages[b]].rank
+        return a != b and b not in self.linked[a] and pair not in self.used and abs(ranks[0] - ranks[1]) <= 1
 
-    def introduce(introducer: int, a: int, b: int, status: str, days_ago: float) -> None:
+    def introduce(self, introducer: int, a: int, b: int, status: str, days_ago: float) -> None:
+        rng, names = self.rng, self.names
         first, second = sorted((a, b))
-        used.add((first, second))
-        created = now - timedelta(days=days_ago)
+        self.used.add((first, second))
+        created = self.now - timedelta(days=days_ago)
         topic = rng.choice(("cardiology", "surgery", "general practice", "academic medicine", "paediatrics"))
         note = rng.choice(NOTES).format(a=names[a].split(" ")[0], b=names[b].split(" ")[0], topic=topic)
         answers = {
@@ -91,17 +109,15 @@ def seed_introductions(rng: Random, now: datetime) -> dict[str, int]:
             db.session.add(connection)
             db.session.flush()
             introduction.connection_id = connection.id
-            linked[first].add(second)
-            linked[second].add(first)
+            self.linked[first].add(second)
+            self.linked[second].add(first)
         db.session.add(introduction)
-        made.append(introduction)
+        self.made.append(introduction)
 
-    # Priya's answer is waiting: Tom introduces her to another of his mentees.
-    if priya and tom:
-        other = next((p for p in sorted(linked[tom]) if p != priya and can_meet(priya, p)), None)
-        if other:
-            introduce(tom, priya, other, OPEN, 2)
-    # Everyone else's, in each state: introducers with two connections who don't know each other.
+
+def _everyone_elses(made: _Introductions, rng: Random, priya: int | None, tom: int | None) -> None:
+    """Everyone else's, in each state: introducers with two connections who don't know each other."""
+    linked = made.linked
     introducers = sorted(
         person for person in linked if person not in (priya, tom) and len(linked[person]) >= 2
     )
@@ -111,15 +127,12 @@ def seed_introductions(rng: Random, now: datetime) -> dict[str, int]:
         if not plan:
             break
         pairs = [(a, b) for a in sorted(linked[introducer]) for b in sorted(linked[introducer]) if a < b]
-        pair = next(((a, b) for a, b in pairs if can_meet(a, b) and priya not in (a, b)), None)
+        pair = next(((a, b) for a, b in pairs if made.can_meet(a, b) and priya not in (a, b)), None)
         if pair is None:
             continue
         status = plan.pop(0)
         days = {OPEN: rng.uniform(1, 20), EXPIRED: rng.uniform(31, 90)}.get(status, rng.uniform(5, 120))
-        introduce(introducer, *pair, status, days)
-
-    _pay_it_forward(tom)
-    return {"introductions": len(made)}
+        made.introduce(introducer, *pair, status, days)
 
 
 def _pay_it_forward(tom: int | None) -> None:
