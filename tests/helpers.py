@@ -42,6 +42,12 @@ def submit(client: FlaskClient, url: str, data: dict, *, page: str | None = None
     return client.post(url, data={**data, "csrf_token": csrf_from(html)}, **kwargs)
 
 
+def change_password(client: FlaskClient, new_password: str, **kwargs: object):
+    """The settings page's password form, from a member whose password is PASSWORD."""
+    fields = {"password-current_password": PASSWORD, "password-new_password": new_password}
+    return submit(client, "/settings/password", fields, page="/settings", **kwargs)
+
+
 def log_in(client: FlaskClient, email: str, password: str = PASSWORD, **extra: object):
     return submit(client, "/auth/login", {"email": email, "password": password, **extra})
 

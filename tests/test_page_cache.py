@@ -5,7 +5,7 @@ at all has been written since, and never for longer than PAGE_CACHE_SECONDS."""
 from __future__ import annotations
 
 import pytest
-from flask import Flask
+from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from sqlalchemy import select, text, update
 
@@ -14,7 +14,7 @@ from mentormatch.core.extensions import db
 from mentormatch.core.pagecache import EXTENSION, PageCache
 from mentormatch.core.writes import writes_so_far
 from tests.factories import make_member
-from tests.helpers import PASSWORD, csrf_from, log_in, submit
+from tests.helpers import change_password, csrf_from, log_in
 from tests.query_count import statements_sent
 
 SEARCH = "/people?q=cardiology"
@@ -136,13 +136,7 @@ def test_a_password_changed_elsewhere_ends_this_session_at_once(app, people):
     get(app, other_device, "/matches")
     get(app, other_device, "/matches")
 
-    response = submit(
-        amira,
-        "/settings/password",
-        {"password-current_password": PASSWORD, "password-new_password": NEW_PASSWORD},
-        page="/settings",
-    )
-    assert response.status_code == 303
+    assert change_password(amira, NEW_PASSWORD).status_code == 303
 
     assert other_device.get("/matches").status_code == 302  # to the login page, not the kept page
 
@@ -169,6 +163,21 @@ def test_no_page_outlives_its_time(app, people):
     assert len(get(app, amira, "/")[1]) > 1
 
 
+def test_a_page_is_as_old_as_its_first_read_not_its_last(app, people):
+    """A page that took long to make (an engine refit first) is older when kept than when made."""
+    cache: PageCache = app.extensions[EXTENSION]
+    now = [1000.0]
+    cache.clock = lambda: now[0]
+
+    def slow(sender, template, context, **extra) -> None:
+        now[0] += app.config["PAGE_CACHE_SECONDS"]  # the whole allowance goes on making it
+
+    amira = signed_in(app, "amira@example.org")
+    with template_rendered.connected_to(slow, app):
+        get(app, amira, "/matches")
+    assert len(get(app, amira, "/matches")[1]) > 1  # already too old to serve
+
+
 @pytest.mark.parametrize("app_config", [{"PAGE_CACHE_SECONDS": 0}])
 def test_turned_off_every_page_is_made(app, people):
     assert app.extensions[EXTENSION] is None
@@ -186,6 +195,9 @@ def test_a_visitors_landing_page_is_the_same_for_everyone_and_starts_no_session(
     assert sent == []
     assert "Set-Cookie" not in first.headers and "Set-Cookie" not in second.headers
     assert "csrf" not in first.get_data(as_text=True).lower()
+    # Made-up query strings are not kept: they would push members' pages out.
+    app.test_client().get("/?utm_source=1")
+    assert len(app.extensions[EXTENSION]) == 1
     # A visitor's forms still carry their token, from the form itself.
     assert csrf_from(app.test_client().get("/auth/login").get_data(as_text=True))
 
@@ -281,6 +293,29 @@ def test_reads_rollbacks_and_savepoints_count_as_they_should(app, people):
             db.session.execute(update(User).where(User.id == people["amira"]).values(name="Amira K."))
         db.session.commit()
     assert count(app) == before + 1
+
+
+def test_a_write_before_a_savepoint_that_only_reads_still_counts(app, people):
+    before = count(app)
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == people["amira"]).values(name="Amira K."))
+        savepoint = db.session.begin_nested()
+        db.session.scalars(select(User)).all()
+        savepoint.rollback()
+        db.session.commit()
+    assert count(app) == before + 1
+
+
+def test_a_commit_whose_first_sql_is_its_own_flush_counts(app, people):
+    before = count(app)
+    with app.app_context():
+        db.session.add(User(email="new@example.org", name="New Member", career_stage="medical_student"))
+        db.session.commit()
+        user = db.session.scalar(select(User).where(User.email == "new@example.org"))
+        db.session.commit()  # expires it: the next change sends no SELECT before its UPDATE
+        user.name = "Renamed Member"
+        db.session.commit()
+    assert count(app) == before + 2
 
 
 def test_a_get_that_writes_nothing_moves_nothing_on(app, people):

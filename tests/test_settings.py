@@ -11,7 +11,7 @@ from mentormatch.accounts.models import AccountToken, User
 from mentormatch.core.extensions import db
 from mentormatch.core.mail.models import OutboxMessage
 from tests.factories import make_member
-from tests.helpers import PASSWORD, link_in, log_in, outbox, submit
+from tests.helpers import PASSWORD, change_password, link_in, log_in, outbox, submit
 
 HTMX = {"HX-Request": "true", "HX-Target": "password-section"}
 NEW_PASSWORD = "a different long passphrase"
@@ -30,12 +30,7 @@ def test_changing_the_password_ends_every_other_session(app, client):
     log_in(other, "amira@example.ac.uk", remember="y")
     log_in(client, "amira@example.ac.uk")
 
-    response = submit(
-        client,
-        "/settings/password",
-        {"password-current_password": PASSWORD, "password-new_password": NEW_PASSWORD},
-        page="/settings",
-    )
+    response = change_password(client, NEW_PASSWORD)
 
     assert response.status_code == 303
     assert client.get("/settings").status_code == 200  # this session carries on
@@ -48,13 +43,7 @@ def test_changing_the_password_ends_every_other_session(app, client):
 def test_password_change_by_htmx_returns_the_section_and_a_status_message(app, client, login_as):
     login_as("member")
 
-    response = submit(
-        client,
-        "/settings/password",
-        {"password-current_password": PASSWORD, "password-new_password": NEW_PASSWORD},
-        page="/settings",
-        headers=HTMX,
-    )
+    response = change_password(client, NEW_PASSWORD, headers=HTMX)
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200

@@ -75,7 +75,15 @@ class PageCache:
             self._pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple, version: int | str, body: bytes, headers: tuple[tuple[str, str], ...]) -> None:
+    def put(
+        self,
+        key: tuple,
+        version: int | str,
+        body: bytes,
+        headers: tuple[tuple[str, str], ...],
+        made: float | None = None,
+    ) -> None:
+        """Keep a page made at `made` (this cache's clock, read before the page's first read)."""
         if len(body) > self.max_bytes:
             return
         with self._lock:
@@ -83,7 +91,7 @@ class PageCache:
             if isinstance(version, int) and version < self._newest:
                 return  # made from a count already outdated: nobody will ask for it
             self._drop(key)
-            self._pages[key] = KeptPage(version, self.clock(), body, headers)
+            self._pages[key] = KeptPage(version, self.clock() if made is None else made, body, headers)
             self._bytes += len(body)
             while self._bytes > self.max_bytes:
                 self._drop(next(iter(self._pages)))
@@ -139,10 +147,11 @@ def cached_page(view: Callable | None = None, *, visitors: bool = False) -> Call
                 LOOKUPS.labels("hit").inc()
                 return page.response()
             LOOKUPS.labels("miss").inc()
+            made = cache.clock()  # its age counts from before its reads (a refit may come first)
             response = make_response(view(*args, **kwargs))
             if _keepable(response, key):
                 headers = tuple((name, value) for name, value in response.headers if name != "Set-Cookie")
-                cache.put(key, version, response.get_data(), headers)
+                cache.put(key, version, response.get_data(), headers, made)
             return response
 
         return wrapped
@@ -157,7 +166,8 @@ def _key(visitors: bool) -> tuple | None:
     if not session:  # nothing in it, or no cookie at all
         # A remember-me cookie is a member whose browser was closed: signed in again as the page is made.
         remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-        return (None, request.full_path) if visitors and not remembered else None
+        # Only the plain address: made-up query strings would each take a place of members' pages.
+        return (None, request.path) if visitors and not remembered and not request.args else None
     if "_user_id" not in session or not PLAIN_SESSION_KEYS.issuperset(session.keys()):
         return None
     htmx = tuple(

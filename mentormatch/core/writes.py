@@ -60,6 +60,8 @@ def _note_a_write(connection, cursor, statement, parameters, context, executeman
 
 
 def _transaction_began(session: Session, transaction: SessionTransaction, connection) -> None:
+    if transaction.nested:
+        return  # a savepoint on the transaction's own connection: what it wrote before still counts
     connection.info.pop(WROTE, None)  # a write of a transaction that has ended is not this one's
     session.info[CONNECTION] = connection
 
@@ -68,10 +70,10 @@ def _count_this_write(session: Session) -> None:
     """Just before a session commits: if its transaction wrote, move the count on, in it."""
     if session.in_nested_transaction():
         return  # a savepoint's release: the outer transaction counts once, when it commits
+    session.flush()  # what the commit would flush writes too (perhaps its first SQL): counted here
     connection = session.info.get(CONNECTION)
     if connection is None:
         return
-    session.flush()  # what the commit would flush writes too, and must be counted
     if connection.info.pop(WROTE, False):
         connection.execute(_MOVE_ON)
         connection.info.pop(WROTE, None)
