@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,13 +36,26 @@ def load_people(ids: Iterable[int], *tags: str) -> dict[int, User]:
     wanted = set(ids)
     if not wanted:
         return {}
-    rows = db.session.scalars(
-        select(User)
-        .outerjoin(Profile, Profile.user_id == User.id)
-        .options(contains_eager(User.profile).options(*_only_tags(tags)))
-        .where(User.id.in_(wanted))
-    ).unique()
+    rows = db.session.scalars(_people_statement(tags), {"ids": sorted(wanted)}).unique()
     return {user.id: user for user in rows}
+
+
+_PEOPLE_STATEMENTS: dict[tuple[str, ...], Select[tuple[User]]] = {}
+
+
+def _people_statement(tags: tuple[str, ...]) -> Select[tuple[User]]:
+    """load_people's statement for these tag lists, built once with the ids as a parameter: nearly
+    every page sends it, and building it (its options, its cache key) cost more than running it."""
+    statement = _PEOPLE_STATEMENTS.get(tags)
+    if statement is None:
+        statement = (
+            select(User)
+            .outerjoin(Profile, Profile.user_id == User.id)
+            .options(contains_eager(User.profile).options(*_only_tags(tags)))
+            .where(User.id.in_(bindparam("ids", expanding=True)))
+        )
+        _PEOPLE_STATEMENTS[tags] = statement
+    return statement
 
 
 def _only_tags(tags: tuple[str, ...]) -> list:
