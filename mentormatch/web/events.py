@@ -3,6 +3,8 @@ registering and unregistering, and the event's calendar file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -109,13 +111,8 @@ def register_view(event_id: int) -> ResponseReturnValue:
     form = RegisterForm()
     if not form.validate_on_submit():
         return _render_event(event, 422, register_form=form)
-    try:
-        register(event, _me(), listed=form.listed.data)
-    except EventProblem as problem:
-        return _refused(event, problem)
-    db.session.commit()
-    flash(f"You're registered for {event.title}.", "success")
-    return redirect(url_for("events.show", event_id=event.id), 303)
+    return _changed(event, lambda: register(event, _me(), listed=form.listed.data),
+                    f"You're registered for {event.title}.")  # fmt: skip
 
 
 @bp.post("/events/<int:event_id>/unregister")
@@ -126,13 +123,8 @@ def unregister_view(event_id: int) -> ResponseReturnValue:
     form = RegisterForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        unregister(event, _me())
-    except EventProblem as problem:
-        return _refused(event, problem)
-    db.session.commit()
-    flash(f"You're no longer registered for {event.title}.", "success")
-    return redirect(url_for("events.show", event_id=event.id), 303)
+    said = f"You're no longer registered for {event.title}."
+    return _changed(event, lambda: unregister(event, _me()), said)
 
 
 @bp.post("/events/<int:event_id>/listed")
@@ -143,12 +135,19 @@ def listed_view(event_id: int) -> ResponseReturnValue:
     form = RegisterForm()
     if not form.validate_on_submit():
         abort(400)
+    said = "Shown as going." if form.listed.data else "No longer shown as going."
+    return _changed(event, lambda: set_listed(event, _me(), form.listed.data), said)
+
+
+def _changed(event: Event, change: Callable[[], object], said: str) -> ResponseReturnValue:
+    """Make a change to your place at the event: refused with the reason, or saved, said, and
+    back to the event."""
     try:
-        set_listed(event, _me(), form.listed.data)
+        change()
     except EventProblem as problem:
         return _refused(event, problem)
     db.session.commit()
-    flash("Shown as going." if form.listed.data else "No longer shown as going.", "success")
+    flash(said, "success")
     return redirect(url_for("events.show", event_id=event.id), 303)
 
 
